@@ -17,7 +17,7 @@ export type UnaryKernel =
 export type BinaryKernel = 'add' | 'sub' | 'mul' | 'div';
 
 /** GP primitive opcodes shared by the TypeScript and WebAssembly evaluators. */
-export const enum GpOp {
+export enum GpOp {
   Const = 0,
   Var = 1,
   Add = 2,
