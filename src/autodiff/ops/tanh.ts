@@ -1,0 +1,18 @@
+// y = tanh(x).  dx = dy · (1 − y²); reuses the saved output rather than recomputing tanh, and
+// stays differentiable because y is itself a recorded tensor.
+import { apply, defineOp, sameShape, unaryForward } from '../op.js';
+import type { Tensor } from '../tensor.js';
+import { sub } from './add.js';
+import { mul } from './mul.js';
+import { square } from './pow.js';
+
+export const tanhOp = defineOp({
+  name: 'tanh',
+  shape: sameShape,
+  forward: unaryForward('tanh'),
+  vjp: ({ output: y, dy }) => [mul(dy, sub(1, square(y)))],
+});
+
+export function tanh(x: Tensor): Tensor {
+  return apply(tanhOp, [x]);
+}
