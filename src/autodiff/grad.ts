@@ -21,14 +21,23 @@ export interface GradientsOptions {
  * Returns the cotangent of y with respect to each of xs: the gradient for a scalar y, the
  * vector-Jacobian product dyᵀ·∂y/∂x otherwise. Inputs y does not depend on get zeros.
  * Without createGraph the VJPs run with recording off and the results are constants.
- * Throws AutodiffError when y is not a scalar and no dy is given, or when an input neither
- * is a leaf that requires gradients nor was recorded; ShapeError when dy's shape differs.
+ * Throws AutodiffError when y is not a scalar and no dy is given, when y was not recorded
+ * (computed under noGrad or from constants only), or when an input neither is a leaf that
+ * requires gradients nor was recorded; ShapeError when dy's shape differs.
  */
 export function gradients(
   y: Tensor,
   xs: readonly Tensor[],
   opts: GradientsOptions = {},
 ): Tensor[] {
+  // A constant y almost always means the forward pass ran under noGrad; silently returning
+  // zeros would hide that. The functional API below, which records f itself, allows it.
+  if (!y.requiresGrad) {
+    throw new AutodiffError(
+      `gradients: output must be recorded (computed from a param with grad mode on), ` +
+        `got a constant of shape ${formatShape(y.shape)}`,
+    );
+  }
   return backprop(y, xs, opts, 'gradients');
 }
 
