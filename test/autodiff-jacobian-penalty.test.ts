@@ -24,7 +24,7 @@ function fixture(seed = SEED) {
   };
 }
 
-/** mse + λ · mean over rows of ‖∂(Σ out)/∂x_row‖², written exactly as the trainer does it. */
+/** mse + λ · mean over rows of ‖∂(Σ out)/∂x_row‖², built the way the trainer builds it. */
 function penalizedLoss(
   xData: Tensor,
   target: Tensor,

@@ -41,7 +41,14 @@ interface OpSpec {
 
 function unary(op: string, fn: (x: Tensor) => Tensor, sampler: Sampler = normal): OpSpec[] {
   return [
-    { op, label: `${op} [3, 4]`, fn, shapes: [[3, 4]], largeShapes: [[40, 25]], samplers: [sampler] },
+    {
+      op,
+      label: `${op} [3, 4]`,
+      fn,
+      shapes: [[3, 4]],
+      largeShapes: [[40, 25]],
+      samplers: [sampler],
+    },
     { op, label: `${op} scalar`, fn, shapes: [[]], samplers: [sampler] },
   ];
 }
@@ -93,8 +100,13 @@ const SPECS: readonly OpSpec[] = [
   ...unary('square', ad.square),
   ...unary('sqrt', ad.sqrt, positive),
   ...unary('pow', (x) => ad.pow(x, 3)),
-  { op: 'pow', label: 'pow 2.5', fn: (x) => ad.pow(x, 2.5), shapes: [[2, 3]], samplers: [positive] },
-  { op: 'pow', label: 'pow -1.5', fn: (x) => ad.pow(x, -1.5), shapes: [[2, 3]], samplers: [positive] },
+  ...[2.5, 0.5, -1.5].map((p) => ({
+    op: 'pow',
+    label: `pow ${p}`,
+    fn: (x: Tensor) => ad.pow(x, p),
+    shapes: [[2, 3]],
+    samplers: [positive],
+  })),
   { op: 'pow', label: 'pow 1', fn: (x) => ad.pow(x, 1), shapes: [[2, 3]] },
   { op: 'pow', label: 'pow 0', fn: (x) => ad.pow(x, 0), shapes: [[2, 3]] },
   ...unary('tanh', ad.tanh),

@@ -1,7 +1,7 @@
 // Gradient checks against central finite differences in f64, used by the autodiff suites.
-// Each check returns a list of failure messages (empty when it passes); every message names
-// the label (op and case), the input and output shapes and the seed, and reports non-finite
-// values separately from numeric disagreement.
+// Each check returns a list of failure messages, empty when it passes. Every message names
+// the label (op and case), the input and output shapes and the seed. Non-finite values are
+// reported separately from numeric disagreement.
 import { formatShape, type Shape } from '../src/core/shape.js';
 import { Rng } from '../src/core/rng.js';
 import {
@@ -58,7 +58,8 @@ function compare(analytic: number, numeric: number, tol: Tolerance): string | nu
   const diff = Math.abs(analytic - numeric);
   const bound = tol.atol + tol.rtol * Math.max(Math.abs(analytic), Math.abs(numeric));
   if (diff <= bound) return null;
-  return `analytic ${analytic}, numeric ${numeric}, |diff| ${diff.toExponential(2)} > ${bound.toExponential(2)}`;
+  const gap = `|diff| ${diff.toExponential(2)} > ${bound.toExponential(2)}`;
+  return `analytic ${analytic}, numeric ${numeric}, ${gap}`;
 }
 
 /**
@@ -201,7 +202,7 @@ export function checkSecondOrder(
   );
 }
 
-/** The scalar Σ f(x) · c for a fixed cotangent c, whose Hessian mixes all of f's second derivatives. */
+/** The scalar Σ f(x) · c for a fixed cotangent c; its Hessian mixes all second derivatives of f. */
 export function contracted(f: TensorFn, cotangent: Tensor): TensorFn {
   return (...xs) => sum(mul(f(...xs), cotangent));
 }
@@ -249,5 +250,6 @@ export function checkHessianSymmetry(
     for (let j = 0; j < hv[i].size; j++) scale += Math.abs(us[i].data[j] * hv[i].data[j]);
   });
   const reason = compare(uHv, vHu, { rtol: 0, atol: tol.atol + tol.rtol * Math.max(scale, 1) });
-  return reason === null ? [] : [`Hessian symmetry of ${describe(c, xs)}: uᵀHv vs vᵀHu: ${reason}`];
+  if (reason === null) return [];
+  return [`Hessian symmetry of ${describe(c, xs)}: uᵀHv vs vᵀHu: ${reason}`];
 }

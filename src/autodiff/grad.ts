@@ -11,7 +11,7 @@ import { sum } from './ops/sum.js';
 import { ones, Tensor, withGradMode, zeros } from './tensor.js';
 
 export interface GradientsOptions {
-  /** Cotangent of y, same shape as y; defaults to 1 and is required when y is not a scalar. */
+  /** Cotangent of y, same shape as y; defaults to 1 and is required unless y has one element. */
   readonly dy?: Tensor;
   /** Record the backward pass so that the results can be differentiated again. */
   readonly createGraph?: boolean;
@@ -21,9 +21,9 @@ export interface GradientsOptions {
  * Returns the cotangent of y with respect to each of xs: the gradient for a scalar y, the
  * vector-Jacobian product dyᵀ·∂y/∂x otherwise. Inputs y does not depend on get zeros.
  * Without createGraph the VJPs run with recording off and the results are constants.
- * Throws AutodiffError when y is not a scalar and no dy is given, when y was not recorded
- * (computed under noGrad or from constants only), or when an input neither is a leaf that
- * requires gradients nor was recorded; ShapeError when dy's shape differs.
+ * Throws AutodiffError when y has more than one element and no dy is given, or when y was
+ * not recorded (computed under noGrad or from constants only). Also throws AutodiffError
+ * when an input is a constant, and ShapeError when dy's shape differs from y's.
  */
 export function gradients(
   y: Tensor,
@@ -68,12 +68,12 @@ function backprop(
 
 function seedCotangent(y: Tensor, dy: Tensor | undefined, caller: string): Tensor {
   if (dy === undefined) {
-    if (y.size !== 1 || y.rank !== 0) {
+    if (y.size !== 1) {
       throw new AutodiffError(
         `${caller}: output must be a scalar unless dy is given, got shape ${formatShape(y.shape)}`,
       );
     }
-    return ones([]);
+    return ones(y.shape);
   }
   if (!shapesEqual(dy.shape, y.shape)) {
     throw new ShapeError(
@@ -243,7 +243,9 @@ export function hvp(
   vs: readonly Tensor[],
 ): Tensor[] {
   if (vs.length !== xs.length) {
-    throw new RangeError(`hvp: one direction per input, so ${xs.length} vs, got ${vs.length}`);
+    throw new RangeError(
+      `hvp: expected one direction per input (${xs.length}), got ${vs.length}`,
+    );
   }
   vs.forEach((v, i) => {
     if (!shapesEqual(v.shape, xs[i].shape)) {

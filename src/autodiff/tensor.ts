@@ -1,6 +1,6 @@
 // Tensor: an immutable NDArray plus, when recorded, the graph node that produced it.
-// Tensors are never mutated; every op returns a new one. Recording is controlled by the grad
-// mode flag below, which only op.ts (apply) and grad.ts (noGrad, the reverse walk) change.
+// Tensors are never mutated; every op returns a new one. Recording follows the grad mode
+// flag below: `apply` in op.ts reads it, and noGrad and the reverse walk in grad.ts set it.
 import { NDArray } from '../core/ndarray.js';
 import { AutodiffError, ShapeError } from '../core/errors.js';
 import { formatShape, sizeOf, type Shape } from '../core/shape.js';
@@ -14,7 +14,7 @@ export type BackwardFn = (output: Tensor, dy: Tensor, needsGrad: readonly boolea
   | null
 )[];
 
-/** How a recorded tensor was computed: the op's name, its ordered inputs and its VJP. */
+/** Graph record of the op that produced a tensor: op name, ordered inputs and VJP. */
 export interface GraphNode {
   readonly op: string;
   readonly inputs: readonly Tensor[];
@@ -23,7 +23,7 @@ export interface GraphNode {
 
 let gradEnabled = true;
 
-/** Whether ops currently record graph nodes. */
+/** Returns whether ops currently record graph nodes. */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }
@@ -69,15 +69,17 @@ export class Tensor {
     return this.value.rank;
   }
 
-  /** The single value of a one-element tensor. Throws AutodiffError for any other size. */
+  /** Returns the value of a one-element tensor. Throws AutodiffError for any other size. */
   item(): number {
     if (this.size !== 1) {
-      throw new AutodiffError(`item: tensor must have one element, got shape ${formatShape(this.shape)}`);
+      throw new AutodiffError(
+        `item: tensor must have one element, got shape ${formatShape(this.shape)}`,
+      );
     }
     return this.data[0];
   }
 
-  /** A constant tensor with the same values, cut from the graph. */
+  /** Returns a constant tensor that shares these values but is cut from the graph. */
   detach(): Tensor {
     return new Tensor(this.value);
   }
@@ -88,7 +90,11 @@ export class Tensor {
 }
 
 /** Values accepted by `tensor` and `param`. */
-export type TensorValues = number | readonly number[] | readonly (readonly number[])[] | Float64Array;
+export type TensorValues =
+  | number
+  | readonly number[]
+  | readonly (readonly number[])[]
+  | Float64Array;
 
 /**
  * Creates a constant tensor (no gradient). The shape defaults to [] for a number, [n] for a
@@ -127,8 +133,8 @@ function toNDArray(values: TensorValues, shape?: Shape): NDArray {
   const target = shape ?? inferred;
   if (sizeOf(target) !== data.length) {
     throw new ShapeError(
-      `tensor: ${data.length} values must fill shape ${formatShape(target)} ` +
-        `(size ${sizeOf(target)}), got ${data.length}`,
+      `tensor: values must fill shape ${formatShape(target)} (${sizeOf(target)} values), ` +
+        `got ${data.length}`,
     );
   }
   return new NDArray(data, target);
@@ -145,7 +151,9 @@ function flatten(values: TensorValues): { data: Float64Array; inferred: Shape } 
   const data = new Float64Array(rows.length * nCols);
   rows.forEach((row, i) => {
     if (!Array.isArray(row) || row.length !== nCols) {
-      throw new ShapeError(`tensor: every row must have ${nCols} values, got row ${i} with ${row.length}`);
+      throw new ShapeError(
+        `tensor: every row must have ${nCols} values, got row ${i} with ${row.length}`,
+      );
     }
     data.set(row, i * nCols);
   });

@@ -1,5 +1,5 @@
-// Elementwise comparison with broadcasting, returning 1 where it holds and 0 elsewhere.
-// The result is piecewise constant, so both cotangents are zero (null); NaN compares false.
+// Elementwise comparison with broadcasting: 1 where the comparison is true, 0 elsewhere.
+// The result is piecewise constant, so both cotangents are zero (null). NaN compares false.
 import { NDArray } from '../../core/ndarray.js';
 import { broadcastShapes } from '../../core/shape.js';
 import { apply, defineOp } from '../op.js';

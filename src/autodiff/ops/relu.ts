@@ -1,5 +1,5 @@
-// y = max(x, 0).  dx = dy · [x > 0]. At x = 0 the subgradient 0 is chosen (as PyTorch and JAX
-// do), so a unit sitting exactly at the kink passes no gradient.
+// y = max(x, 0).  dx = dy · [x > 0]. At x = 0 the subgradient 0 is chosen, the same as the
+// reluBackward kernel, so a unit sitting exactly at the kink passes no gradient.
 import { apply, defineOp, sameShape, unaryForward } from '../op.js';
 import type { Tensor } from '../tensor.js';
 import { greater } from './compare.js';

@@ -1,5 +1,5 @@
-// y = tanh(x).  dx = dy · (1 − y²); reuses the saved output rather than recomputing tanh, and
-// stays differentiable because y is itself a recorded tensor.
+// y = tanh(x).  dx = dy · (1 − y²). The rule reuses the saved output rather than recomputing
+// tanh, and it stays differentiable because y is the recorded output of this op.
 import { apply, defineOp, sameShape, unaryForward } from '../op.js';
 import type { Tensor } from '../tensor.js';
 import { sub } from './add.js';
