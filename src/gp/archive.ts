@@ -1,0 +1,53 @@
+// The archive of the best program seen at each length, and the Pareto front of length against
+// training loss derived from it. A program enters the archive only with a finite loss lower
+// than the archived one of the same length; the first one seen wins ties, so the archive
+// depends only on the order programs are offered in.
+import type { Program } from './program.js';
+
+export interface ArchiveEntry {
+  readonly program: Program;
+  /** Training loss (MSE after linear scaling over the target variance). */
+  readonly loss: number;
+  /** Linear scaling of the program output fitted on the training data: a + b·p. */
+  readonly a: number;
+  readonly b: number;
+}
+
+export class Archive {
+  private readonly byLength = new Map<number, ArchiveEntry>();
+
+  offer(entry: ArchiveEntry): boolean {
+    if (!Number.isFinite(entry.loss)) return false;
+    const held = this.byLength.get(entry.program.length);
+    if (held !== undefined && held.loss <= entry.loss) return false;
+    this.byLength.set(entry.program.length, entry);
+    return true;
+  }
+
+  /** Entries on the Pareto front, shortest first: each has a lower loss than all shorter ones. */
+  front(): ArchiveEntry[] {
+    const lengths = [...this.byLength.keys()].sort((p, q) => p - q);
+    const front: ArchiveEntry[] = [];
+    let bestLoss = Infinity;
+    for (const length of lengths) {
+      const entry = this.byLength.get(length) as ArchiveEntry;
+      if (entry.loss < bestLoss) {
+        front.push(entry);
+        bestLoss = entry.loss;
+      }
+    }
+    return front;
+  }
+
+  /** Drops entries that are not on the front; they can never rejoin it. */
+  prune(): void {
+    const keep = new Set(this.front());
+    for (const [length, entry] of this.byLength) if (!keep.has(entry)) this.byLength.delete(length);
+  }
+
+  /** The entry with the lowest training loss, or undefined when the archive is empty. */
+  best(): ArchiveEntry | undefined {
+    const front = this.front();
+    return front[front.length - 1];
+  }
+}

@@ -1,0 +1,100 @@
+// A fitted formula: a program p with its linear scaling, y = a + b·p. Prediction runs the
+// unsimplified program through the batch evaluator; printing simplifies the expression after
+// substituting the optional standardisation maps, so the text reads in original units.
+import { InputError } from '../core/errors.js';
+import { ProgramEvaluator } from './evaluate.js';
+import {
+  call,
+  constant,
+  exprLength,
+  programToExpr,
+  substituteVariables,
+  variable,
+  type Expr,
+} from './expr.js';
+import { printInfix } from './print.js';
+import type { Program } from './program.js';
+import { simplify } from './simplify.js';
+
+/** Maps from standardised to original units (see SymbolicRegressionModel.toInfix). */
+export interface UnitMaps {
+  /** Feature j used by the program is (x_j − xShift[j]) / xScale[j]. */
+  readonly xShift?: readonly number[];
+  readonly xScale?: readonly number[];
+  /** The model output in original units is yShift + yScale·f. */
+  readonly yShift?: number;
+  readonly yScale?: number;
+}
+
+export interface InfixOptions extends UnitMaps {
+  readonly featureNames?: readonly string[];
+  /** Significant digits of printed constants; default 4. */
+  readonly digits?: number;
+}
+
+/**
+ * The simplified expression of a + b·p, with feature j replaced by (x_j − xShift[j]) /
+ * xScale[j] and the output mapped to yShift + yScale·(a + b·p).
+ */
+export function scaledExpr(program: Program, a: number, b: number, maps: UnitMaps = {}): Expr {
+  const { xShift, xScale, yShift = 0, yScale = 1 } = maps;
+  const inner = substituteVariables(programToExpr(program), (j) => {
+    const shift = xShift?.[j] ?? 0;
+    const scale = xScale?.[j] ?? 1;
+    return call('div', call('sub', variable(j), constant(shift)), constant(scale));
+  });
+  const affine = call(
+    'add',
+    constant(yShift + yScale * a),
+    call('mul', constant(yScale * b), inner),
+  );
+  return simplify(affine);
+}
+
+export class FittedFormula {
+  readonly program: Program;
+  readonly a: number;
+  readonly b: number;
+  readonly nFeatures: number;
+
+  constructor(program: Program, a: number, b: number, nFeatures: number) {
+    this.program = program;
+    this.a = a;
+    this.b = b;
+    this.nFeatures = nFeatures;
+  }
+
+  /** Node count of the simplified a + b·p. */
+  get length(): number {
+    return exprLength(scaledExpr(this.program, this.a, this.b));
+  }
+
+  /** Predictions for column-major features (nFeatures columns of equal length). */
+  predict(columns: readonly Float64Array[]): Float64Array {
+    if (columns.length !== this.nFeatures) {
+      throw new InputError(
+        `predict: ${this.nFeatures} feature columns expected, got ${columns.length}`,
+      );
+    }
+    const nRows = columns.length > 0 ? columns[0].length : 0;
+    columns.forEach((column, j) => {
+      if (column.length !== nRows) {
+        throw new InputError(
+          `predict: column ${j} must have ${nRows} rows like column 0, got ${column.length}`,
+        );
+      }
+    });
+    if (nRows === 0) return new Float64Array(0);
+    const evaluator = new ProgramEvaluator(columns, nRows);
+    const p = evaluator.evaluateOne(this.program);
+    evaluator.dispose();
+    // b = 0 means a constant model; skipping p avoids 0·∞ = NaN on rows where p overflows.
+    for (let i = 0; i < nRows; i++) p[i] = this.b === 0 ? this.a : this.a + this.b * p[i];
+    return p;
+  }
+
+  toInfix(opts: InfixOptions = {}): string {
+    const expr = scaledExpr(this.program, this.a, this.b, opts);
+    return printInfix(expr, opts.featureNames, opts.digits ?? 4);
+  }
+}

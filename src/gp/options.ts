@@ -1,0 +1,172 @@
+// Options of fitSymbolicRegression, their defaults and their validation. Every value is checked
+// once, up front, and a bad one is rejected with the option name and the value received.
+import type { GenerationStats, OperatorRates } from './evolve.js';
+import { DEFAULT_FUNCTION_SET, resolveFunctionSet, type Primitive } from './primitives.js';
+
+export interface SymbolicRegressionOptions {
+  /** Seed of the whole run; equal seeds and options give identical results. */
+  seed: number;
+  /** Programs per generation; default 1000. */
+  populationSize?: number;
+  /** Generations after the initial one; default 50. */
+  generations?: number;
+  /** Tournament size; default 5. */
+  tournamentSize?: number;
+  /** Maximum depth (edges from root to deepest leaf); default 8. */
+  maxDepth?: number;
+  /** Maximum node count of a program, linear scaling not counted; default 60, at least 3. */
+  maxLength?: number;
+  /** Primitive names; default add, sub, mul, div, sin, cos, exp, log, sqrt. */
+  functionSet?: string[];
+  /** Penalty per node added to the normalised loss in tournaments; default 0.001. */
+  parsimony?: number;
+  /** Wall-clock budget; the run stops after the first generation that ends past it. */
+  timeLimitSeconds?: number;
+  /** Called after every generation, including generation 0. */
+  onGeneration?: (s: GenerationStats) => void;
+  /** Depth range of the initial ramped half-and-half trees; default [2, 6]. */
+  initDepth?: [number, number];
+  /** Probability that a random terminal is a constant; default 1 / (nFeatures + 1). */
+  constProbability?: number;
+  /** Range of random constants; default [-1, 1]. */
+  constRange?: [number, number];
+  /**
+   * Operator probabilities; defaults: crossover 0.7, subtree mutation 0.1, hoist mutation
+   * 0.05, point mutation 0.1, and the remaining 0.05 reproduction.
+   */
+  rates?: Partial<OperatorRates>;
+  /** Per-node replacement probability of point mutation; default 0.1. */
+  pointRate?: number;
+  /** Best programs copied unchanged into each next generation; default 1. */
+  elitism?: number;
+  /**
+   * Tolerance of model selection, on the scale of 1 − R²; default 0.001. The final model is
+   * the shortest front entry whose validation loss is within this amount of the lowest. Without
+   * validation data the training loss is used.
+   */
+  selectionTolerance?: number;
+}
+
+export interface ResolvedOptions {
+  readonly seed: number;
+  readonly populationSize: number;
+  readonly generations: number;
+  readonly tournamentSize: number;
+  readonly maxDepth: number;
+  readonly maxLength: number;
+  readonly functions: readonly Primitive[];
+  readonly parsimony: number;
+  readonly timeLimitSeconds: number;
+  readonly onGeneration: ((s: GenerationStats) => void) | undefined;
+  readonly initDepth: readonly [number, number];
+  readonly constProbability: number;
+  readonly constRange: readonly [number, number];
+  readonly rates: OperatorRates;
+  readonly pointRate: number;
+  readonly elitism: number;
+  readonly selectionTolerance: number;
+}
+
+function integerAtLeast(name: string, value: number, min: number): number {
+  if (!Number.isInteger(value) || value < min) {
+    throw new RangeError(
+      `fitSymbolicRegression: ${name} must be an integer ≥ ${min}, got ${value}`,
+    );
+  }
+  return value;
+}
+
+function inRange(name: string, value: number, lo: number, hi: number): number {
+  if (!(value >= lo && value <= hi)) {
+    throw new RangeError(`fitSymbolicRegression: ${name} must be in [${lo}, ${hi}], got ${value}`);
+  }
+  return value;
+}
+
+function resolveRates(rates: Partial<OperatorRates> = {}): OperatorRates {
+  const merged: OperatorRates = {
+    crossover: rates.crossover ?? 0.7,
+    subtreeMutation: rates.subtreeMutation ?? 0.1,
+    hoistMutation: rates.hoistMutation ?? 0.05,
+    pointMutation: rates.pointMutation ?? 0.1,
+  };
+  let total = 0;
+  for (const [name, rate] of Object.entries(merged)) total += inRange(`rates.${name}`, rate, 0, 1);
+  if (total > 1 + 1e-12) {
+    throw new RangeError(
+      `fitSymbolicRegression: operator rates must sum to at most 1, got ${total}`,
+    );
+  }
+  return merged;
+}
+
+function resolveInitDepth(
+  initDepth: [number, number],
+  maxDepth: number,
+): readonly [number, number] {
+  const [lo, hi] = initDepth;
+  integerAtLeast('initDepth[0]', lo, 1);
+  if (!Number.isInteger(hi) || hi < lo || hi > maxDepth) {
+    throw new RangeError(
+      `fitSymbolicRegression: initDepth[1] must be an integer in [${lo}, ${maxDepth}], got ${hi}`,
+    );
+  }
+  return [lo, hi];
+}
+
+/** Defaults filled in and every value validated; throws RangeError naming the option. */
+export function resolveOptions(
+  opts: SymbolicRegressionOptions,
+  nFeatures: number,
+): ResolvedOptions {
+  if (!Number.isFinite(opts.seed)) {
+    throw new RangeError(`fitSymbolicRegression: seed must be a finite number, got ${opts.seed}`);
+  }
+  const maxDepth = integerAtLeast('maxDepth', opts.maxDepth ?? 8, 1);
+  const [constLo, constHi] = opts.constRange ?? [-1, 1];
+  if (!(Number.isFinite(constLo) && Number.isFinite(constHi) && constLo <= constHi)) {
+    throw new RangeError(
+      `fitSymbolicRegression: constRange must be finite [lo, hi] with lo ≤ hi, got [${constLo}, ${constHi}]`,
+    );
+  }
+  const timeLimitSeconds = opts.timeLimitSeconds ?? Infinity;
+  if (!(timeLimitSeconds > 0)) {
+    throw new RangeError(
+      `fitSymbolicRegression: timeLimitSeconds must be > 0, got ${timeLimitSeconds}`,
+    );
+  }
+  const populationSize = integerAtLeast('populationSize', opts.populationSize ?? 1000, 2);
+
+  return {
+    seed: opts.seed,
+    populationSize,
+    generations: integerAtLeast('generations', opts.generations ?? 50, 0),
+    tournamentSize: integerAtLeast('tournamentSize', opts.tournamentSize ?? 5, 1),
+    maxDepth,
+    maxLength: integerAtLeast('maxLength', opts.maxLength ?? 60, 3),
+    functions: resolveFunctionSet(opts.functionSet ?? DEFAULT_FUNCTION_SET),
+    parsimony: inRange('parsimony', opts.parsimony ?? 0.001, 0, Infinity),
+    timeLimitSeconds,
+    onGeneration: opts.onGeneration,
+    initDepth: resolveInitDepth(
+      opts.initDepth ?? [Math.min(2, maxDepth), Math.min(6, maxDepth)],
+      maxDepth,
+    ),
+    constProbability: inRange(
+      'constProbability',
+      opts.constProbability ?? 1 / (nFeatures + 1),
+      0,
+      1,
+    ),
+    constRange: [constLo, constHi],
+    rates: resolveRates(opts.rates),
+    pointRate: inRange('pointRate', opts.pointRate ?? 0.1, 0, 1),
+    elitism: inRange('elitism', integerAtLeast('elitism', opts.elitism ?? 1, 0), 0, populationSize),
+    selectionTolerance: inRange(
+      'selectionTolerance',
+      opts.selectionTolerance ?? 0.001,
+      0,
+      Infinity,
+    ),
+  };
+}

@@ -1,0 +1,256 @@
+// fitSymbolicRegression: validates data and options, runs the generational loop and picks the
+// final model from the Pareto front of length against loss.
+import { InputError } from '../core/errors.js';
+import type { ArchiveEntry } from './archive.js';
+import { ProgramEvaluator } from './evaluate.js';
+import {
+  initPopulation,
+  makeScorer,
+  recordStats,
+  stepGeneration,
+  type EvolutionConfig,
+  type EvolutionState,
+  type GenerationStats,
+} from './evolve.js';
+import { makeTarget, scaledMse } from './loss.js';
+import { FittedFormula } from './model.js';
+import { constNode } from './program.js';
+import { resolveOptions, type ResolvedOptions, type SymbolicRegressionOptions } from './options.js';
+
+/** Column-major features (one array per feature) and the target, all of equal length. */
+export interface RegressionData {
+  columns: Float64Array[];
+  y: Float64Array;
+}
+
+/** One formula of the returned Pareto front. */
+export interface FrontEntry {
+  /** Node count of the simplified formula including its linear scaling. */
+  readonly length: number;
+  /** Node count of the evolved program, as used for the front and the length limit. */
+  readonly programLength: number;
+  /** Training MSE after linear scaling divided by the training target variance (1 − R²). */
+  readonly loss: number;
+  /** The same on the validation data, or null without validation data. */
+  readonly validationLoss: number | null;
+  /** Infix text with default feature names x0, x1, … and 4 significant digits. */
+  readonly formula: string;
+  /** The entry as a model of its own, for predict and toInfix with names and unit maps. */
+  readonly model: FittedFormula;
+}
+
+export interface SymbolicRegressionModel {
+  /** Node count of the final expression including scaling (after simplification). */
+  readonly length: number;
+  predict(columns: Float64Array[]): Float64Array;
+  /**
+   * Infix formula. Feature names replace x0, x1, …; the optional maps undo standardisation:
+   * feature j used by the program is (x_j − xShift[j]) / xScale[j], and the output is
+   * yShift + yScale·f. Constants are printed with `digits` significant digits (default 4).
+   */
+  toInfix(opts?: {
+    featureNames?: string[];
+    xShift?: number[];
+    xScale?: number[];
+    yShift?: number;
+    yScale?: number;
+    digits?: number;
+  }): string;
+  /** Generations run after the initial population. */
+  readonly generations: number;
+  /** Wall-clock seconds of the fit. */
+  readonly seconds: number;
+  /** Pareto front of length against training loss, shortest first. */
+  readonly front: readonly FrontEntry[];
+  /** Index of the final model in `front`. */
+  readonly chosenIndex: number;
+  /** Statistics of every generation, generation 0 first. */
+  readonly history: readonly GenerationStats[];
+}
+
+function checkData(name: string, data: RegressionData, nFeatures: number | null): void {
+  const n = data.y.length;
+  if (nFeatures !== null && data.columns.length !== nFeatures) {
+    throw new InputError(
+      `fitSymbolicRegression: ${name} must have ${nFeatures} feature columns like train, got ${data.columns.length}`,
+    );
+  }
+  data.columns.forEach((column, j) => {
+    if (column.length !== n) {
+      throw new InputError(
+        `fitSymbolicRegression: ${name} column ${j} must have ${n} rows like y, got ${column.length}`,
+      );
+    }
+  });
+  const all = [...data.columns, data.y];
+  all.forEach((column, j) => {
+    for (let i = 0; i < column.length; i++) {
+      if (!Number.isFinite(column[i])) {
+        const what = j === data.columns.length ? 'y' : `column ${j}`;
+        throw new InputError(
+          `fitSymbolicRegression: ${name} ${what} must be finite, got ${column[i]} at row ${i}`,
+        );
+      }
+    }
+  });
+}
+
+function variance(y: Float64Array): number {
+  let mean = 0;
+  for (let i = 0; i < y.length; i++) mean += y[i];
+  mean /= y.length;
+  let ss = 0;
+  for (let i = 0; i < y.length; i++) ss += (y[i] - mean) * (y[i] - mean);
+  return ss / y.length;
+}
+
+function evolutionConfig(options: ResolvedOptions, nFeatures: number): EvolutionConfig {
+  return {
+    seed: options.seed,
+    populationSize: options.populationSize,
+    tournamentSize: options.tournamentSize,
+    limits: { maxDepth: options.maxDepth, maxLength: options.maxLength },
+    initDepth: options.initDepth,
+    generator: {
+      functions: options.functions,
+      nFeatures,
+      constProbability: options.constProbability,
+      constRange: options.constRange,
+    },
+    parsimony: options.parsimony,
+    rates: options.rates,
+    pointRate: options.pointRate,
+    elitism: options.elitism,
+  };
+}
+
+/** Runs generations until the count or the time budget is used up. */
+function evolve(
+  options: ResolvedOptions,
+  config: EvolutionConfig,
+  score: ReturnType<typeof makeScorer>,
+  started: number,
+): { state: EvolutionState; history: GenerationStats[] } {
+  const elapsed = (): number => (performance.now() - started) / 1000;
+  const history: GenerationStats[] = [];
+  const report = (state: EvolutionState): void => {
+    const stats = recordStats(state, elapsed());
+    history.push(stats);
+    options.onGeneration?.(stats);
+  };
+
+  let state = initPopulation(config, score);
+  report(state);
+  while (state.generation < options.generations && elapsed() < options.timeLimitSeconds) {
+    state = stepGeneration(state, config, score);
+    report(state);
+  }
+  return { state, history };
+}
+
+/** Normalised validation loss of a + b·p for every front entry. */
+function validationLosses(entries: readonly ArchiveEntry[], valid: RegressionData): number[] {
+  const evaluator = new ProgramEvaluator(valid.columns, valid.y.length);
+  const yVariance = variance(valid.y);
+  const scale = yVariance > 0 ? 1 / yVariance : 1;
+  const losses = new Array<number>(entries.length);
+  evaluator.forEach(
+    entries.map((e) => e.program),
+    (q, values) => (losses[q] = scaledMse(values, valid.y, entries[q].a, entries[q].b) * scale),
+  );
+  evaluator.dispose();
+  return losses;
+}
+
+/**
+ * The final model's index: among entries, the shortest whose selection loss (validation loss
+ * when given, else training loss) is within `tolerance` of the lowest.
+ */
+export function chooseModel(selectionLosses: readonly number[], tolerance: number): number {
+  const lowest = Math.min(...selectionLosses);
+  const index = selectionLosses.findIndex((loss) => loss <= lowest + tolerance);
+  return index >= 0 ? index : 0;
+}
+
+/**
+ * Fits a formula y ≈ f(x) by genetic programming with linear scaling. `train` supplies the
+ * data the programs are scored on; `valid` (optional) chooses the final model from the Pareto
+ * front. Throws InputError for empty, ragged or non-finite data and RangeError for a bad option.
+ */
+export function fitSymbolicRegression(
+  train: RegressionData,
+  valid: RegressionData | null,
+  opts: SymbolicRegressionOptions,
+): SymbolicRegressionModel {
+  const started = performance.now();
+  if (train.y.length < 2) {
+    throw new InputError(
+      `fitSymbolicRegression: train must have at least 2 rows, got ${train.y.length}`,
+    );
+  }
+  checkData('train', train, null);
+  if (valid !== null) {
+    checkData('valid', valid, train.columns.length);
+    if (valid.y.length === 0)
+      throw new InputError('fitSymbolicRegression: valid must have at least 1 row, got 0');
+  }
+  const nFeatures = train.columns.length;
+  const options = resolveOptions(opts, nFeatures);
+
+  const evaluator = new ProgramEvaluator(train.columns, train.y.length);
+  const score = makeScorer(evaluator, makeTarget(train.y), variance(train.y));
+  const { state, history } = evolve(options, evolutionConfig(options, nFeatures), score, started);
+  evaluator.dispose();
+
+  const entries = state.archive.front();
+  if (entries.length === 0) {
+    // Every program had non-finite outputs: fall back to the constant model y = ȳ.
+    const mean = makeTarget(train.y).mean;
+    entries.push({ program: [constNode(0)], a: mean, b: 0, loss: 1 });
+  }
+  const validLosses = valid === null ? null : validationLosses(entries, valid);
+  const chosenIndex = chooseModel(
+    validLosses ?? entries.map((e) => e.loss),
+    options.selectionTolerance,
+  );
+  const front = entries.map((entry, k): FrontEntry => {
+    const model = new FittedFormula(entry.program, entry.a, entry.b, nFeatures);
+    return {
+      length: model.length,
+      programLength: entry.program.length,
+      loss: entry.loss,
+      validationLoss: validLosses === null ? null : validLosses[k],
+      formula: model.toInfix(),
+      model,
+    };
+  });
+  return new SymbolicModel(front, chosenIndex, state.generation, history, started);
+}
+
+class SymbolicModel implements SymbolicRegressionModel {
+  readonly length: number;
+  readonly seconds: number;
+
+  constructor(
+    readonly front: readonly FrontEntry[],
+    readonly chosenIndex: number,
+    readonly generations: number,
+    readonly history: readonly GenerationStats[],
+    started: number,
+  ) {
+    this.length = front[chosenIndex].length;
+    this.seconds = (performance.now() - started) / 1000;
+  }
+
+  private get chosen(): FittedFormula {
+    return this.front[this.chosenIndex].model;
+  }
+
+  predict(columns: Float64Array[]): Float64Array {
+    return this.chosen.predict(columns);
+  }
+
+  toInfix(opts: Parameters<SymbolicRegressionModel['toInfix']>[0] = {}): string {
+    return this.chosen.toInfix(opts);
+  }
+}
