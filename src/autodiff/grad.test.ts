@@ -155,6 +155,21 @@ describe('gradients results', () => {
     });
   });
 
+  test('one-element output needs no dy', () => {
+    const x = ad.param([1, 2]);
+    const y = ad.sum(ad.square(ad.reshape(x, [1, 2])), 1, true);
+    expect(y.shape).toEqual([1, 1]);
+    expect(values(ad.gradients(y, [x])[0])).toEqual([2, 4]);
+  });
+
+  test('gradient of y with respect to itself', () => {
+    const x = ad.param([1, 2]);
+    const y = ad.sum(ad.exp(x));
+    const [gy, gx] = ad.gradients(y, [y, x]);
+    expect(gy.item()).toBe(1);
+    expect(values(gx)).toEqual([Math.exp(1), Math.exp(2)]);
+  });
+
   test('gradient of a recorded intermediate', () => {
     const x = ad.param([1, 2]);
     const h = ad.mul(x, 3);

@@ -126,6 +126,7 @@ function propagate(t: Tensor, cotangents: Map<Tensor, Tensor>, relevant: Readonl
   if (node === null || dy === undefined) return;
 
   const needsGrad = node.inputs.map((x) => relevant.has(x));
+  if (!needsGrad.includes(true)) return;
   const dxs = node.backward(t, dy, needsGrad);
   if (dxs.length !== node.inputs.length) {
     throw new AutodiffError(

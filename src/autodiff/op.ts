@@ -58,10 +58,12 @@ export function apply<Attrs>(op: OpDef<Attrs>, inputs: readonly Tensor[], attrs?
   }
 
   if (!isGradEnabled() || !inputs.some((x) => x.requiresGrad)) return new Tensor(value);
+  const recorded = [...inputs];
   const node: GraphNode = {
     op: op.name,
-    inputs: [...inputs],
-    backward: (output, dy, needsGrad) => op.vjp({ inputs, output, dy, attrs: a, needsGrad }),
+    inputs: recorded,
+    backward: (output, dy, needsGrad) =>
+      op.vjp({ inputs: recorded, output, dy, attrs: a, needsGrad }),
   };
   return new Tensor(value, node);
 }

@@ -30,6 +30,15 @@ export function gatherStrided(x: NDArray, outShape: Shape, srcStrides: readonly 
 export function broadcastArray(x: NDArray, shape: Shape): NDArray {
   if (x.rank === shape.length && x.shape.every((d, i) => d === shape[i])) return x;
   const lead = shape.length - x.rank;
+
+  // Fast paths for the common cases: a single value, and x repeated whole (a bias row).
+  if (x.size === 1) return NDArray.full(shape, x.data[0]);
+  if (x.shape.every((d, i) => d === shape[lead + i])) {
+    const out = new Float64Array(sizeOf(shape));
+    for (let offset = 0; offset < out.length; offset += x.size) out.set(x.data, offset);
+    return new NDArray(out, shape);
+  }
+
   const xStrides = stridesOf(x.shape);
   const srcStrides = shape.map((_, i) => {
     if (i < lead || x.shape[i - lead] === 1) return 0;

@@ -31,8 +31,8 @@ export { sum, sumOp } from './sum.js';
 export { tanh, tanhOp } from './tanh.js';
 export { transpose, transposeOp } from './transpose.js';
 
-/** Definitions only, so attribute types are erased to a common element type. */
-export type AnyOpDef = Pick<OpDef<never>, 'name'>;
+/** Any op definition. Its attribute type is erased, so use it for names and registries only. */
+export type AnyOpDef = OpDef<never>;
 
 export const ALL_OPS: readonly AnyOpDef[] = [
   addOp,
