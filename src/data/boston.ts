@@ -47,7 +47,7 @@ export function loadBostonHousing(): Dataset {
   });
 
   return {
-    name: 'boston_housing',
+    name: `boston_housing (${BOSTON_PACKAGE})`,
     source: BOSTON_PACKAGE,
     featureNames,
     targetName: TARGET_COLUMN,
