@@ -15,7 +15,11 @@ interface CliResult {
   stderrLines: string[];
 }
 
-async function run(argv: string[], deps: CliDeps = {}, env: Record<string, string> = {}): Promise<CliResult> {
+async function run(
+  argv: string[],
+  deps: CliDeps = {},
+  env: Record<string, string> = {},
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(

@@ -88,7 +88,9 @@ export function parseCommandLine<C extends ParsableCommand>(
     }
 
     if (spec.valueName === null) {
-      if (eq >= 0) throw new InputError(`option ${flag} takes no value, got "${arg.slice(eq + 1)}"`);
+      if (eq >= 0) {
+        throw new InputError(`option ${flag} takes no value, got "${arg.slice(eq + 1)}"`);
+      }
       options.set(spec, spec.parse(''));
       continue;
     }
@@ -146,7 +148,8 @@ export function parseLambdaList(flag: string, raw: string): number[] {
 export function parseSeed(flag: string, raw: string): number {
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || value > 0xffffffff) {
-    throw invalidValue(flag, raw, `the seed must be an integer from 0 to 4294967295, e.g. ${flag} 1`);
+    const reason = `the seed must be an integer from 0 to 4294967295, e.g. ${flag} 1`;
+    throw invalidValue(flag, raw, reason);
   }
   return value;
 }

@@ -12,7 +12,7 @@ import { formatReport } from './format.js';
 export const DEFAULT_LAMBDAS: readonly number[] = Object.freeze([0, 0.01]);
 export const DEFAULT_SEED = 0;
 
-/** Fewest rows accepted in a --test file, the least for which R² is defined. */
+/** Minimum rows in a --test file: R² needs at least 2 rows. */
 const MIN_TEST_ROWS = 2;
 
 export type DistillFn = (
@@ -20,7 +20,7 @@ export type DistillFn = (
   opts: DistillOptions,
 ) => DistillReport | Promise<DistillReport>;
 
-/** What a command may use: output streams and the lazily loaded pipeline. */
+/** Services a command runs with: output streams and the lazily loaded pipeline. */
 export interface CommandContext {
   /** Writes to standard output (results only). */
   out: (text: string) => void;
@@ -81,7 +81,9 @@ const SEED: OptionSpec<number> = {
 const JSON_OUTPUT: OptionSpec<boolean> = {
   flag: '--json',
   valueName: null,
-  help: 'print the report as one JSON document on stdout instead of a table',
+  help:
+    'print the report as one JSON document on stdout instead of a table ' +
+    '(a figure that is not finite, such as a NaN R², is written as null)',
   parse: () => true,
 };
 

@@ -17,13 +17,13 @@ const RUN_COLUMNS: readonly Column[] = [
   { heading: 'student s', cell: (run) => formatSeconds(run.student.seconds) },
 ];
 
-/** The full human-readable report: header line, table of runs, then one formula per λ. */
+/** Renders the whole report: the header line, the table of runs, then one formula per λ. */
 export function formatReport(report: DistillReport): string {
   const sections = [formatHeader(report), formatRunTable(report.runs), formatFormulas(report)];
   return sections.join('\n\n') + '\n';
 }
 
-/** One line naming the data, its size, the split and the seed. */
+/** Renders one line naming the data, its size, the split and the seed. */
 export function formatHeader(report: DistillReport): string {
   const { split } = report;
   const testPart = split.fixedTest ? `${split.test} test (fixed file)` : `${split.test} test`;
@@ -34,7 +34,7 @@ export function formatHeader(report: DistillReport): string {
   );
 }
 
-/** A right-aligned table with one row per λ; R² on the original target scale. */
+/** Renders a right-aligned table with one row per λ. R² is on the original target scale. */
 export function formatRunTable(runs: readonly DistillRun[]): string {
   const rows = [
     RUN_COLUMNS.map((c) => c.heading),
@@ -46,7 +46,7 @@ export function formatRunTable(runs: readonly DistillRun[]): string {
     .join('\n');
 }
 
-/** One line per λ: `λ = 0.01:  medv ≈ <formula>`, with the λ labels padded to one width. */
+/** Renders `λ = 0.01:  medv ≈ <formula>` for each λ, with the labels padded to one width. */
 export function formatFormulas(report: DistillReport): string {
   const labels = report.runs.map((run) => `λ = ${formatLambda(run.lambda)}:`);
   const width = Math.max(0, ...labels.map((label) => label.length));
@@ -56,19 +56,19 @@ export function formatFormulas(report: DistillReport): string {
   return ['student formulas (original units):', ...lines].join('\n');
 }
 
-/** λ in its shortest exact decimal form, such as 0, 0.01 or 1e-7. */
+/** Formats λ in JavaScript's shortest round-trip form, such as 0, 0.01 or 1e-7. */
 export function formatLambda(lambda: number): string {
   return String(lambda);
 }
 
-/** R² to 3 decimals; `n/a` when it is not a finite number. */
+/** Formats R² with 3 decimals, or `n/a` when it is not finite. */
 export function formatR2(r2: number): string {
   if (!Number.isFinite(r2)) return 'n/a';
   const text = r2.toFixed(3);
   return text === '-0.000' ? '0.000' : text;
 }
 
-/** Seconds to 1 decimal; `n/a` when not finite. */
+/** Formats seconds with 1 decimal, or `n/a` when not finite. */
 export function formatSeconds(seconds: number): string {
   return Number.isFinite(seconds) ? seconds.toFixed(1) : 'n/a';
 }

@@ -26,7 +26,11 @@ export const EXIT_USAGE = 2;
  * Runs one command line (argv without the node and script paths) and returns the exit code.
  * Writes results to io.stdout, progress and errors to io.stderr; every error is one line.
  */
-export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo,
+  deps: CliDeps = {},
+): Promise<number> {
   try {
     await dispatch(argv, io, deps);
     return EXIT_OK;
@@ -66,8 +70,8 @@ async function dispatch(argv: readonly string[], io: CliIo, deps: CliDeps): Prom
   const command = COMMANDS.find((c) => c.name === first);
   if (command === undefined) {
     const names = [...COMMANDS.map((c) => c.name), 'help'].join(', ');
-    const what = first.startsWith('-') ? 'option before the command' : 'command';
-    throw new InputError(`unknown ${what} "${first}"; expected one of: ${names}`);
+    const kind = first.startsWith('-') ? 'option before the command' : 'command';
+    throw new InputError(`unknown ${kind} "${first}"; expected one of: ${names}`);
   }
 
   const parsed = parseCommandLine(command, rest);

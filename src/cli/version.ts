@@ -12,7 +12,8 @@ export function readVersion(): string {
   for (;;) {
     const candidate = join(dir, 'package.json');
     if (existsSync(candidate)) {
-      const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
+      const text = readFileSync(candidate, 'utf8');
+      const pkg = JSON.parse(text) as { name?: string; version?: string };
       if (pkg.name === PACKAGE_NAME && typeof pkg.version === 'string') return pkg.version;
     }
     const parent = dirname(dir);

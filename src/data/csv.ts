@@ -189,8 +189,8 @@ function parseCell(cell: string, path: string, line: number, column: string): nu
   const value = Number(text);
   if (!Number.isFinite(value)) {
     throw new InputError(
-      `${where}: expected a finite number, got ${showCell(text)}, which overflows a 64-bit float; ` +
-        `rescale the column`,
+      `${where}: expected a finite number, got ${showCell(text)}, which overflows a 64-bit ` +
+        `float; rescale the column`,
     );
   }
   return value;
