@@ -1,0 +1,357 @@
+// Postfix GP evaluator over column-major data x[j * nRows + i] (feature j, row i).
+// Rows are processed in batches of GP_BATCH_ROWS; for each batch every program runs as one
+// postfix pass, each node writing its batch of values into a scratch stack slot. Var nodes
+// read the data columns in place and Const nodes hold one value, so neither copies a batch;
+// an operation whose operands are all constants runs once instead of once per row.
+// Primitive semantics follow GP_PRIMITIVE_SEMANTICS in src/kernels/js/gp-eval.ts, and the
+// opcodes mirror the GpOp enum in src/kernels/types.ts.
+import {
+  broadcast, trigOutOfRange, vcos, vcosFast, vexp, vlogNormal, vsin, vsinFast, vtanh,
+} from './vmath';
+
+const OP_CONST: i32 = 0;
+const OP_VAR: i32 = 1;
+const OP_ADD: i32 = 2;
+const OP_SUB: i32 = 3;
+const OP_MUL: i32 = 4;
+const OP_DIV: i32 = 5;
+const OP_SIN: i32 = 6;
+const OP_COS: i32 = 7;
+const OP_EXP: i32 = 8;
+const OP_LOG: i32 = 9;
+const OP_SQRT: i32 = 10;
+const OP_NEG: i32 = 11;
+const OP_SQUARE: i32 = 12;
+const OP_TANH: i32 = 13;
+
+/** Threshold of protected div and log; upper clamp of exp's argument. */
+const PROTECTION_THRESHOLD: f64 = 0.001;
+const EXP_MAX_ARGUMENT: f64 = 100.0;
+// The same constants and ∞ in static memory, for broadcast into f64x2 lanes.
+const THRESHOLD = memory.data<f64>([PROTECTION_THRESHOLD]);
+const EXP_LIMIT = memory.data<f64>([EXP_MAX_ARGUMENT]);
+const INFINITY = memory.data<f64>([Infinity]);
+const ONE = memory.data<f64>([1.0]);
+
+/** Rows per batch; a stack slot holds one batch (2 KiB). */
+const GP_BATCH_ROWS: i32 = 256;
+
+/** Bytes one step of an operand loop advances: two rows with SIMD, one row without. */
+const STEP: usize = ASC_FEATURE_SIMD ? 16 : 8;
+
+/**
+ * Returns the number of f64 scratch values gpEvaluate needs for a stack of `maxDepth` slots.
+ * Layout: maxDepth batch buffers, then maxDepth two-lane constant cells, then maxDepth operand
+ * pointers and maxDepth operand steps (u32 each, so one f64 per slot for both).
+ */
+export function gpScratchLength(maxDepth: i32): i32 {
+  return maxDepth * (GP_BATCH_ROWS + 2 + 1);
+}
+
+/**
+ * Evaluates programs q = 0 .. nPrograms − 1 on every row: out[q * nRows + i] = program q on
+ * row i. Program q is nodes offsets[q] .. offsets[q + 1] − 1 of (ops, args), i32 arrays; Const
+ * reads consts[arg] (f64), Var reads column arg of x. The caller validates every program (known
+ * opcodes, arguments in range, no stack underflow, one value left, depth ≤ maxDepth). x must
+ * be readable one f64 past its end: the SIMD loops read whole pairs of rows.
+ */
+export function gpEvaluate(
+  x: usize, nRows: i32, ops: usize, args: usize, consts: usize, offsets: usize, nPrograms: i32,
+  out: usize, scratch: usize, maxDepth: i32,
+): void {
+  assert(nRows >= 0 && nPrograms >= 0 && maxDepth >= 1, 'gpEvaluate: invalid sizes');
+  assert((scratch & 15) == 0, 'gpEvaluate: scratch must be 16-byte aligned');
+  const cells = scratch + <usize>(maxDepth * GP_BATCH_ROWS) * 8;
+  const pointers = cells + <usize>maxDepth * 16;
+  const steps = pointers + <usize>maxDepth * 4;
+  for (let r0 = 0; r0 < nRows; r0 += GP_BATCH_ROWS) {
+    const len = min(GP_BATCH_ROWS, nRows - r0);
+    for (let q = 0; q < nPrograms; q++) {
+      const start = load<i32>(offsets + <usize>q * 4);
+      const end = load<i32>(offsets + <usize>q * 4, 4);
+      runProgram(x, nRows, r0, len, ops, args, consts, start, end, scratch, cells, pointers, steps, maxDepth);
+      const dst = out + (<usize>q * <usize>nRows + <usize>r0) * 8;
+      const src = <usize>load<u32>(pointers);
+      if (load<u32>(steps) == 0) {
+        fillF64(dst, load<f64>(src), len);
+      } else {
+        memory.copy(dst, src, <usize>len * 8);
+      }
+    }
+  }
+}
+
+function fillF64(dst: usize, value: f64, len: i32): void {
+  for (let i = 0; i < len; i++) store<f64>(dst + <usize>i * 8, value);
+}
+
+/**
+ * Runs nodes start .. end − 1 on rows r0 .. r0 + len − 1. Stack slot s is described by
+ * pointers[s] (first value) and steps[s] (bytes per step, 0 for a constant); on return slot 0
+ * holds the program's values.
+ */
+function runProgram(
+  x: usize, nRows: i32, r0: i32, len: i32, ops: usize, args: usize, consts: usize,
+  start: i32, end: i32, buffers: usize, cells: usize, pointers: usize, steps: usize,
+  maxDepth: i32,
+): void {
+  const nSteps = ASC_FEATURE_SIMD ? (len + 1) >> 1 : len;
+  let top: i32 = -1;
+  for (let p = start; p < end; p++) {
+    const op = load<i32>(ops + <usize>p * 4);
+    const arg = load<i32>(args + <usize>p * 4);
+    if (op == OP_CONST) {
+      top++;
+      assert(top < maxDepth, 'gpEvaluate: stack deeper than maxDepth');
+      const cell = cells + <usize>top * 16;
+      const value = load<f64>(consts + <usize>arg * 8);
+      store<f64>(cell, value);
+      store<f64>(cell, value, 8);
+      store<u32>(pointers + <usize>top * 4, <u32>cell);
+      store<u32>(steps + <usize>top * 4, 0);
+    } else if (op == OP_VAR) {
+      top++;
+      assert(top < maxDepth, 'gpEvaluate: stack deeper than maxDepth');
+      const column = x + (<usize>arg * <usize>nRows + <usize>r0) * 8;
+      store<u32>(pointers + <usize>top * 4, <u32>column);
+      store<u32>(steps + <usize>top * 4, <u32>STEP);
+    } else if (op <= OP_DIV) {
+      assert(top >= 1, 'gpEvaluate: stack underflow');
+      top--;
+      applyNode(op, top, top + 1, nSteps, buffers, cells, pointers, steps);
+    } else {
+      assert(top >= 0, 'gpEvaluate: stack underflow');
+      applyNode(op, top, top, nSteps, buffers, cells, pointers, steps);
+    }
+  }
+}
+
+/**
+ * Applies op to slot a (and slot b for binary ops), writing slot a. When every operand is a
+ * constant the loop runs one step into a's constant cell; otherwise nSteps into a's buffer.
+ */
+// @ts-ignore: decorator
+@inline function applyNode(
+  op: i32, a: i32, b: i32, nSteps: i32, buffers: usize, cells: usize, pointers: usize,
+  steps: usize,
+): void {
+  const aPtr = <usize>load<u32>(pointers + <usize>a * 4);
+  const aStep = <usize>load<u32>(steps + <usize>a * 4);
+  const bPtr = <usize>load<u32>(pointers + <usize>b * 4);
+  const bStep = <usize>load<u32>(steps + <usize>b * 4);
+  let dst: usize;
+  let count = nSteps;
+  if ((aStep | bStep) == 0) {
+    dst = cells + <usize>a * 16;
+    count = 1;
+  } else {
+    dst = buffers + <usize>(a * GP_BATCH_ROWS) * 8;
+  }
+  if (op <= OP_DIV) {
+    binaryLoop(op, aPtr, aStep, bPtr, bStep, dst, count);
+  } else {
+    unaryLoop(op, aPtr, aStep, dst, count);
+  }
+  store<u32>(pointers + <usize>a * 4, <u32>dst);
+  store<u32>(steps + <usize>a * 4, count == 1 && (aStep | bStep) == 0 ? 0 : <u32>STEP);
+}
+
+/** dst[s] = op(a[s], b[s]) for `count` steps; a constant operand has step 0. */
+function binaryLoop(
+  op: i32, a: usize, aStep: usize, b: usize, bStep: usize, dst: usize, count: i32,
+): void {
+  if (ASC_FEATURE_SIMD) {
+    switch (op) {
+      case OP_ADD: {
+        for (let s = 0; s < count; s++) {
+          v128.store(dst, f64x2.add(v128.load(a), v128.load(b)));
+          a += aStep; b += bStep; dst += 16;
+        }
+        break;
+      }
+      case OP_SUB: {
+        for (let s = 0; s < count; s++) {
+          v128.store(dst, f64x2.sub(v128.load(a), v128.load(b)));
+          a += aStep; b += bStep; dst += 16;
+        }
+        break;
+      }
+      case OP_MUL: {
+        for (let s = 0; s < count; s++) {
+          v128.store(dst, f64x2.mul(v128.load(a), v128.load(b)));
+          a += aStep; b += bStep; dst += 16;
+        }
+        break;
+      }
+      default: {
+        const threshold = broadcast(THRESHOLD);
+        const one = broadcast(ONE);
+        for (let s = 0; s < count; s++) {
+          const vb = v128.load(b);
+          const safe = f64x2.gt(f64x2.abs(vb), threshold);
+          v128.store(dst, v128.bitselect(f64x2.div(v128.load(a), vb), one, safe));
+          a += aStep; b += bStep; dst += 16;
+        }
+      }
+    }
+  } else {
+    for (let s = 0; s < count; s++) {
+      store<f64>(dst, binaryScalar(op, load<f64>(a), load<f64>(b)));
+      a += aStep >> 1; b += bStep >> 1; dst += 8;
+    }
+  }
+}
+
+/** dst[s] = op(a[s]) for `count` steps; a constant operand has step 0. */
+function unaryLoop(op: i32, a: usize, aStep: usize, dst: usize, count: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    switch (op) {
+      case OP_SIN: {
+        if (anyTrigOutOfRange(a, aStep, count)) {
+          runSinChecked(a, aStep, dst, count);
+        } else {
+          runSin(a, aStep, dst, count);
+        }
+        break;
+      }
+      case OP_COS: {
+        if (anyTrigOutOfRange(a, aStep, count)) {
+          runCosChecked(a, aStep, dst, count);
+        } else {
+          runCos(a, aStep, dst, count);
+        }
+        break;
+      }
+      case OP_EXP: runExp(a, aStep, dst, count); break;
+      case OP_LOG: runLog(a, aStep, dst, count); break;
+      case OP_SQRT: runSqrt(a, aStep, dst, count); break;
+      case OP_NEG: runNeg(a, aStep, dst, count); break;
+      case OP_SQUARE: runSquare(a, aStep, dst, count); break;
+      default: runTanh(a, aStep, dst, count);
+    }
+  } else {
+    for (let s = 0; s < count; s++) {
+      store<f64>(dst, unaryScalar(op, load<f64>(a)));
+      a += aStep >> 1; dst += 8;
+    }
+  }
+}
+
+/** Opcodes private to this file: sin and cos for batches with arguments beyond 2^19. */
+const OP_SIN_CHECKED: i32 = -1;
+const OP_COS_CHECKED: i32 = -2;
+
+// One loop per opcode, so the opcode is a constant inside each loop body.
+function runSin(a: usize, aStep: usize, dst: usize, count: i32): void {
+  unaryRun(OP_SIN, a, aStep, dst, count);
+}
+function runSinChecked(a: usize, aStep: usize, dst: usize, count: i32): void {
+  unaryRun(OP_SIN_CHECKED, a, aStep, dst, count);
+}
+function runCos(a: usize, aStep: usize, dst: usize, count: i32): void {
+  unaryRun(OP_COS, a, aStep, dst, count);
+}
+function runCosChecked(a: usize, aStep: usize, dst: usize, count: i32): void {
+  unaryRun(OP_COS_CHECKED, a, aStep, dst, count);
+}
+function runExp(a: usize, aStep: usize, dst: usize, count: i32): void {
+  unaryRun(OP_EXP, a, aStep, dst, count);
+}
+function runLog(a: usize, aStep: usize, dst: usize, count: i32): void {
+  unaryRun(OP_LOG, a, aStep, dst, count);
+}
+function runSqrt(a: usize, aStep: usize, dst: usize, count: i32): void {
+  unaryRun(OP_SQRT, a, aStep, dst, count);
+}
+function runNeg(a: usize, aStep: usize, dst: usize, count: i32): void {
+  unaryRun(OP_NEG, a, aStep, dst, count);
+}
+function runSquare(a: usize, aStep: usize, dst: usize, count: i32): void {
+  unaryRun(OP_SQUARE, a, aStep, dst, count);
+}
+function runTanh(a: usize, aStep: usize, dst: usize, count: i32): void {
+  unaryRun(OP_TANH, a, aStep, dst, count);
+}
+
+/**
+ * The unary loop for one compile-time opcode, two steps per iteration so the two independent
+ * evaluations overlap and share the constant loads.
+ */
+// @ts-ignore: decorator
+@inline function unaryRun(op: i32, a: usize, aStep: usize, dst: usize, count: i32): void {
+  let s = 0;
+  for (; s + 1 < count; s += 2) {
+    const y0 = unaryVector(op, v128.load(a));
+    const y1 = unaryVector(op, v128.load(a + aStep));
+    v128.store(dst, y0);
+    v128.store(dst, y1, 16);
+    a += aStep << 1;
+    dst += 32;
+  }
+  if (s < count) v128.store(dst, unaryVector(op, v128.load(a)));
+}
+
+/** One GP unary primitive on two rows (see GP_PRIMITIVE_SEMANTICS). */
+// @ts-ignore: decorator
+@inline function unaryVector(op: i32, v: v128): v128 {
+  switch (op) {
+    case OP_SIN: return vsinFast(v);
+    case OP_SIN_CHECKED: return vsin(v);
+    case OP_COS: return vcosFast(v);
+    case OP_COS_CHECKED: return vcos(v);
+    // pmin(v, limit) is limit < v ? limit : v, so NaN stays NaN.
+    case OP_EXP: return vexp(f64x2.pmin(v, broadcast(EXP_LIMIT)));
+    case OP_LOG: {
+      // Lanes at or below the threshold, and NaN lanes, give 0; clamping them to the
+      // threshold first leaves only positive normal inputs and ∞ for vlogNormal.
+      const threshold = broadcast(THRESHOLD);
+      const infinity = broadcast(INFINITY);
+      const m = f64x2.abs(v);
+      const safe = f64x2.gt(m, threshold);
+      const value = vlogNormal(v128.bitselect(m, threshold, safe), f64x2.splat(0));
+      const withInfinity = v128.bitselect(infinity, value, f64x2.eq(m, infinity));
+      return v128.and(withInfinity, safe);
+    }
+    case OP_SQRT: return f64x2.sqrt(f64x2.abs(v));
+    case OP_NEG: return f64x2.neg(v);
+    case OP_SQUARE: return f64x2.mul(v, v);
+    default: return vtanh(v);
+  }
+}
+
+/** Returns true if any of the `count` operand pairs needs Math.sin or Math.cos. */
+function anyTrigOutOfRange(a: usize, aStep: usize, count: i32): bool {
+  let outOfRange = f64x2.splat(0);
+  for (let s = 0; s < count; s++) {
+    outOfRange = v128.or(outOfRange, trigOutOfRange(v128.load(a)));
+    a += aStep;
+  }
+  return v128.any_true(outOfRange);
+}
+
+// @ts-ignore: decorator
+@inline function binaryScalar(op: i32, a: f64, b: f64): f64 {
+  switch (op) {
+    case OP_ADD: return a + b;
+    case OP_SUB: return a - b;
+    case OP_MUL: return a * b;
+    default: return Math.abs(b) > PROTECTION_THRESHOLD ? a / b : 1;
+  }
+}
+
+// @ts-ignore: decorator
+@inline function unaryScalar(op: i32, a: f64): f64 {
+  switch (op) {
+    case OP_SIN: return Math.sin(a);
+    case OP_COS: return Math.cos(a);
+    case OP_EXP: return Math.exp(a > EXP_MAX_ARGUMENT ? EXP_MAX_ARGUMENT : a);
+    case OP_LOG: {
+      const m = Math.abs(a);
+      return m > PROTECTION_THRESHOLD ? Math.log(m) : 0;
+    }
+    case OP_SQRT: return Math.sqrt(Math.abs(a));
+    case OP_NEG: return -a;
+    case OP_SQUARE: return a * a;
+    default: return Math.tanh(a);
+  }
+}
