@@ -118,6 +118,28 @@ describe('gp fitSymbolicRegression', () => {
     expect(limited.seconds).toBeLessThan(5);
   });
 
+  test('stops at the target loss or when stalled', () => {
+    const train = knownFormulaData(11, 150);
+    const exact = fitSymbolicRegression(train, null, { seed: 4, generations: 200 });
+    expect(exact.stopReason).toBe('target');
+    expect(exact.history[exact.history.length - 1].bestLoss).toBeLessThanOrEqual(1e-12);
+    expect(exact.generations).toBeLessThan(200);
+
+    const noisy = knownFormulaData(12, 80);
+    noisy.y = noisy.y.map((v, i) => v + Math.sin(1000 * i));
+    const stalled = fitSymbolicRegression(noisy, null, {
+      seed: 4,
+      populationSize: 60,
+      generations: 500,
+      earlyStoppingGenerations: 3,
+      constantOptimisation: false,
+    });
+    expect(stalled.stopReason).toBe('stalled');
+    const losses = stalled.history.map((s) => s.bestLoss);
+    const last = losses.length - 1;
+    expect(losses[last]).toBeGreaterThanOrEqual(losses[last - 3] * (1 - 1e-6));
+  });
+
   test('rejects bad options and data', () => {
     const train = knownFormulaData(9, 20);
     expect(() => fitSymbolicRegression(train, null, { seed: 1, populationSize: 1 })).toThrow(

@@ -4,6 +4,7 @@
 // seed and options, never on how evaluation is batched.
 import { deriveSeed, Rng } from '../core/rng.js';
 import { Archive } from './archive.js';
+import { optimiseConstants, type FitData } from './constants.js';
 import type { ProgramEvaluator } from './evaluate.js';
 import { rampedTree, type GeneratorConfig } from './generate.js';
 import { linearScaling, type Target } from './loss.js';
@@ -39,6 +40,17 @@ export interface EvolutionConfig {
   readonly pointRate: number;
   /** Number of best individuals (by penalised loss) copied unchanged into the next generation. */
   readonly elitism: number;
+  /** Constant fitting of new offspring, or null for none. */
+  readonly constantFit: ConstantFitConfig | null;
+}
+
+/** Levenberg–Marquardt on the constants of a random share of offspring. */
+export interface ConstantFitConfig {
+  /** Probability that a new offspring gets its constants fitted. */
+  readonly probability: number;
+  /** Maximum Levenberg–Marquardt iterations per fit. */
+  readonly iterations: number;
+  readonly data: FitData;
 }
 
 export interface Individual {
@@ -149,38 +161,81 @@ function eliteIndices(
   return order.slice(0, count);
 }
 
-/** The next generation: elites, then offspring bred from the current population. */
+/**
+ * Offspring for slot i of `generation`: bred from `parents` and, with the configured
+ * probability, with its constants fitted. Depends only on the seed, the slot and the parents.
+ */
+export function makeOffspring(
+  config: EvolutionConfig,
+  parents: readonly Individual[],
+  generation: number,
+  i: number,
+): Offspring {
+  const rng = new Rng(deriveSeed(config.seed, generation, i));
+  const child = breed(config, parents, rng);
+  const fit = config.constantFit;
+  if ('copyOf' in child || fit === null || rng.uniform() >= fit.probability) return child;
+  return { program: optimiseConstants(child.program, fit.data, fit.iterations) };
+}
+
+/** A new individual, or the index of the parent copied into its slot. */
+export type SlotResult = Individual | { readonly copyOf: number };
+
+/**
+ * Produces slots [from, to) of the next generation. Implementations may split the range over
+ * threads, so each slot must depend only on (seed, generation, slot, parents).
+ */
+export type Breeder = (
+  parents: readonly Individual[],
+  generation: number,
+  from: number,
+  to: number,
+) => SlotResult[];
+
+/** A breeder that runs in this thread and scores all new programs in one batch. */
+export function localBreeder(config: EvolutionConfig, score: Scorer): Breeder {
+  return (parents, generation, from, to) => {
+    const results = new Array<SlotResult>(to - from);
+    const fresh: Program[] = [];
+    const freshSlots: number[] = [];
+    for (let i = from; i < to; i++) {
+      const child = makeOffspring(config, parents, generation, i);
+      if ('copyOf' in child) {
+        results[i - from] = child;
+      } else {
+        fresh.push(child.program);
+        freshSlots.push(i - from);
+      }
+    }
+    const scored = score(fresh);
+    freshSlots.forEach((slot, k) => (results[slot] = scored[k]));
+    return results;
+  };
+}
+
+/** The next generation: elites in the first slots, then offspring of the current one. */
 export function stepGeneration(
   state: EvolutionState,
   config: EvolutionConfig,
-  score: Scorer,
+  breeder: Breeder,
 ): EvolutionState {
   const generation = state.generation + 1;
   const parents = state.population;
-  const next = new Array<Individual>(config.populationSize);
-  const fresh: Program[] = [];
-  const freshSlots: number[] = [];
+  const size = config.populationSize;
+  const elites = eliteIndices(parents, Math.min(config.elitism, size), config.parsimony);
+  const results = breeder(parents, generation, elites.length, size);
 
-  const elites = eliteIndices(
-    parents,
-    Math.min(config.elitism, config.populationSize),
-    config.parsimony,
-  );
-  elites.forEach((e, i) => (next[i] = parents[e]));
-  for (let i = elites.length; i < config.populationSize; i++) {
-    const rng = new Rng(deriveSeed(config.seed, generation, i));
-    const child = breed(config, parents, rng);
-    if ('copyOf' in child) {
-      next[i] = parents[child.copyOf];
+  const next: Individual[] = elites.map((e) => parents[e]);
+  const fresh: Individual[] = [];
+  for (const result of results) {
+    if ('copyOf' in result) {
+      next.push(parents[result.copyOf]);
     } else {
-      fresh.push(child.program);
-      freshSlots.push(i);
+      next.push(result);
+      fresh.push(result);
     }
   }
-
-  const scored = score(fresh);
-  freshSlots.forEach((slot, k) => (next[slot] = scored[k]));
-  offerAll(state.archive, scored);
+  offerAll(state.archive, fresh);
   return { generation, population: next, archive: state.archive };
 }
 

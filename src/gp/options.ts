@@ -45,6 +45,26 @@ export interface SymbolicRegressionOptions {
    * validation data the training loss is used.
    */
   selectionTolerance?: number;
+  /**
+   * Levenberg–Marquardt fitting of constants, or false for none. Each new offspring is fitted
+   * with `probability` (default 0.1) for at most `iterations` iterations (default 10). At the
+   * end every front entry is fitted for at most `finalIterations` (default 50).
+   */
+  constantOptimisation?:
+    false | { probability?: number; iterations?: number; finalIterations?: number };
+  /**
+   * Stop after this many generations without a relative drop of at least 1e-6 in the best
+   * training loss; default 20. Infinity disables it.
+   */
+  earlyStoppingGenerations?: number;
+  /** Stop once the best training loss (1 − R² after linear scaling) is ≤ this; default 1e-12. */
+  targetLoss?: number;
+}
+
+export interface ResolvedConstantOptimisation {
+  readonly probability: number;
+  readonly iterations: number;
+  readonly finalIterations: number;
 }
 
 export interface ResolvedOptions {
@@ -65,6 +85,9 @@ export interface ResolvedOptions {
   readonly pointRate: number;
   readonly elitism: number;
   readonly selectionTolerance: number;
+  readonly constantOptimisation: ResolvedConstantOptimisation | null;
+  readonly earlyStoppingGenerations: number;
+  readonly targetLoss: number;
 }
 
 function integerAtLeast(name: string, value: number, min: number): number {
@@ -98,6 +121,25 @@ function resolveRates(rates: Partial<OperatorRates> = {}): OperatorRates {
     );
   }
   return merged;
+}
+
+function resolveConstantOptimisation(
+  value: SymbolicRegressionOptions['constantOptimisation'],
+): ResolvedConstantOptimisation | null {
+  if (value === false) return null;
+  const requested = value ?? {};
+  const name = 'constantOptimisation';
+  return {
+    probability: inRange(`${name}.probability`, requested.probability ?? 0.1, 0, 1),
+    iterations: integerAtLeast(`${name}.iterations`, requested.iterations ?? 10, 0),
+    finalIterations: integerAtLeast(`${name}.finalIterations`, requested.finalIterations ?? 50, 0),
+  };
+}
+
+function resolveEarlyStopping(value: number | undefined): number {
+  const generations = value ?? 20;
+  if (generations !== Infinity) integerAtLeast('earlyStoppingGenerations', generations, 1);
+  return generations;
 }
 
 function resolveInitDepth(
@@ -168,5 +210,8 @@ export function resolveOptions(
       0,
       Infinity,
     ),
+    constantOptimisation: resolveConstantOptimisation(opts.constantOptimisation),
+    earlyStoppingGenerations: resolveEarlyStopping(opts.earlyStoppingGenerations),
+    targetLoss: inRange('targetLoss', opts.targetLoss ?? 1e-12, 0, Infinity),
   };
 }

@@ -3,18 +3,11 @@
 import { InputError } from '../core/errors.js';
 import type { ArchiveEntry } from './archive.js';
 import { ProgramEvaluator } from './evaluate.js';
-import {
-  initPopulation,
-  makeScorer,
-  recordStats,
-  stepGeneration,
-  type EvolutionConfig,
-  type EvolutionState,
-  type GenerationStats,
-} from './evolve.js';
+import { localBreeder, makeScorer, type EvolutionConfig, type GenerationStats } from './evolve.js';
 import { makeTarget, scaledMse } from './loss.js';
 import { FittedFormula } from './model.js';
 import { constNode } from './program.js';
+import { polishFront, runEvolution, type StopReason } from './run.js';
 import { resolveOptions, type ResolvedOptions, type SymbolicRegressionOptions } from './options.js';
 
 /** Column-major features (one array per feature) and the target, all of equal length. */
@@ -66,6 +59,8 @@ export interface SymbolicRegressionModel {
   readonly chosenIndex: number;
   /** Statistics of every generation, generation 0 first. */
   readonly history: readonly GenerationStats[];
+  /** Why the run ended: generation count, time budget, stalled progress or target loss. */
+  readonly stopReason: StopReason;
 }
 
 function checkData(name: string, data: RegressionData, nFeatures: number | null): void {
@@ -104,7 +99,8 @@ function variance(y: Float64Array): number {
   return ss / y.length;
 }
 
-function evolutionConfig(options: ResolvedOptions, nFeatures: number): EvolutionConfig {
+function evolutionConfig(options: ResolvedOptions, data: RegressionData): EvolutionConfig {
+  const nFeatures = data.columns.length;
   return {
     seed: options.seed,
     populationSize: options.populationSize,
@@ -121,31 +117,15 @@ function evolutionConfig(options: ResolvedOptions, nFeatures: number): Evolution
     rates: options.rates,
     pointRate: options.pointRate,
     elitism: options.elitism,
+    constantFit:
+      options.constantOptimisation === null
+        ? null
+        : {
+            probability: options.constantOptimisation.probability,
+            iterations: options.constantOptimisation.iterations,
+            data,
+          },
   };
-}
-
-/** Runs generations until the count or the time budget is used up. */
-function evolve(
-  options: ResolvedOptions,
-  config: EvolutionConfig,
-  score: ReturnType<typeof makeScorer>,
-  started: number,
-): { state: EvolutionState; history: GenerationStats[] } {
-  const elapsed = (): number => (performance.now() - started) / 1000;
-  const history: GenerationStats[] = [];
-  const report = (state: EvolutionState): void => {
-    const stats = recordStats(state, elapsed());
-    history.push(stats);
-    options.onGeneration?.(stats);
-  };
-
-  let state = initPopulation(config, score);
-  report(state);
-  while (state.generation < options.generations && elapsed() < options.timeLimitSeconds) {
-    state = stepGeneration(state, config, score);
-    report(state);
-  }
-  return { state, history };
 }
 
 /** Normalised validation loss of a + b·p for every front entry. */
@@ -199,7 +179,12 @@ export function fitSymbolicRegression(
 
   const evaluator = new ProgramEvaluator(train.columns, train.y.length);
   const score = makeScorer(evaluator, makeTarget(train.y), variance(train.y));
-  const { state, history } = evolve(options, evolutionConfig(options, nFeatures), score, started);
+  const config = evolutionConfig(options, train);
+  const breeder = localBreeder(config, score);
+  const { state, history, stopReason } = runEvolution(options, config, score, breeder, started);
+  if (options.constantOptimisation !== null) {
+    polishFront(state, train, score, options.constantOptimisation.finalIterations);
+  }
   evaluator.dispose();
 
   const entries = state.archive.front();
@@ -224,7 +209,7 @@ export function fitSymbolicRegression(
       model,
     };
   });
-  return new SymbolicModel(front, chosenIndex, state.generation, history, started);
+  return new SymbolicModel(front, chosenIndex, state.generation, history, stopReason, started);
 }
 
 class SymbolicModel implements SymbolicRegressionModel {
@@ -236,6 +221,7 @@ class SymbolicModel implements SymbolicRegressionModel {
     readonly chosenIndex: number,
     readonly generations: number,
     readonly history: readonly GenerationStats[],
+    readonly stopReason: StopReason,
     started: number,
   ) {
     this.length = front[chosenIndex].length;
