@@ -94,6 +94,17 @@ describe('gp fitSymbolicRegression', () => {
       }
     }
     expect(model.toInfix(maps)).toMatch(/speed|mass \(kg\)|angle/);
+
+    const source = model.toJavaScript(maps);
+    const f = new Function(`${source}\nreturn formula;`)() as (x: number[]) => number;
+    const predicted = model.predict(train.columns).map((v) => ys.shift + ys.scale * v);
+    for (let i = 0; i < raw.y.length; i++) {
+      const value = f(raw.columns.map((c) => c[i]));
+      const tol = 1e-8 * Math.max(1, Math.abs(predicted[i]));
+      expect(Math.abs(value - predicted[i]), `row ${i}: ${source}`).toBeLessThanOrEqual(tol);
+    }
+    expect(model.toLatex(maps)).toContain('\\text{speed}');
+    expect(model.toSympy(maps)).toContain('speed, mass__kg_, angle = sympy.symbols(');
   });
 
   test('reports every generation and honours the time limit', () => {

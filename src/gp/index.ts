@@ -1,11 +1,8 @@
 // Public API of the genetic-programming symbolic-regression engine.
-export {
-  fitSymbolicRegression,
-  chooseModel,
-  type FrontEntry,
-  type RegressionData,
-  type SymbolicRegressionModel,
-} from './regressor.js';
+export { fitSymbolicRegression, chooseModel, type RegressionData } from './regressor.js';
+export type { FrontEntry, SymbolicRegressionModel } from './result.js';
+export type { StopReason } from './run.js';
+export { printJavaScript, printLatex, printSympy, type SympyOptions } from './export.js';
 export type { SymbolicRegressionOptions } from './options.js';
 export type { GenerationStats, OperatorRates } from './evolve.js';
 export { FittedFormula, type InfixOptions, type UnitMaps } from './model.js';

@@ -12,6 +12,7 @@ import {
   variable,
   type Expr,
 } from './expr.js';
+import { printJavaScript, printLatex, printSympy } from './export.js';
 import { printInfix } from './print.js';
 import type { Program } from './program.js';
 import { simplify } from './simplify.js';
@@ -93,8 +94,35 @@ export class FittedFormula {
     return p;
   }
 
+  /** Infix text that parseInfix reads back; constants to `digits` (default 4) digits. */
   toInfix(opts: InfixOptions = {}): string {
     const expr = scaledExpr(this.program, this.a, this.b, opts);
     return printInfix(expr, opts.featureNames, opts.digits ?? 4);
+  }
+
+  /** LaTeX math without delimiters; constants to `digits` (default 4) digits. */
+  toLatex(opts: InfixOptions = {}): string {
+    const expr = scaledExpr(this.program, this.a, this.b, opts);
+    return printLatex(expr, opts.featureNames, opts.digits ?? 4);
+  }
+
+  /**
+   * Source of `function <name>(x)` (default name 'formula') returning the prediction for the
+   * feature array x, with the protected primitives defined inside; constants to `digits`
+   * (default 17, exact) digits.
+   */
+  toJavaScript(opts: InfixOptions & { name?: string } = {}): string {
+    const expr = scaledExpr(this.program, this.a, this.b, opts);
+    return printJavaScript(expr, opts.featureNames, opts.digits ?? 17, opts.name);
+  }
+
+  /** A Python script that builds the formula as a sympy expression `expr` (see SympyOptions). */
+  toSympy(opts: InfixOptions & { protectedOps?: boolean } = {}): string {
+    const expr = scaledExpr(this.program, this.a, this.b, opts);
+    return printSympy(expr, this.nFeatures, {
+      featureNames: opts.featureNames,
+      digits: opts.digits,
+      protectedOps: opts.protectedOps,
+    });
   }
 }

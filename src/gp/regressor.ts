@@ -6,61 +6,15 @@ import { ProgramEvaluator } from './evaluate.js';
 import { localBreeder, makeScorer, type EvolutionConfig, type GenerationStats } from './evolve.js';
 import { makeTarget, scaledMse } from './loss.js';
 import { FittedFormula } from './model.js';
+import { SymbolicModel, type FrontEntry, type SymbolicRegressionModel } from './result.js';
 import { constNode } from './program.js';
-import { polishFront, runEvolution, type StopReason } from './run.js';
+import { polishFront, runEvolution } from './run.js';
 import { resolveOptions, type ResolvedOptions, type SymbolicRegressionOptions } from './options.js';
 
 /** Column-major features (one array per feature) and the target, all of equal length. */
 export interface RegressionData {
   columns: Float64Array[];
   y: Float64Array;
-}
-
-/** One formula of the returned Pareto front. */
-export interface FrontEntry {
-  /** Node count of the simplified formula including its linear scaling. */
-  readonly length: number;
-  /** Node count of the evolved program, as used for the front and the length limit. */
-  readonly programLength: number;
-  /** Training MSE after linear scaling divided by the training target variance (1 − R²). */
-  readonly loss: number;
-  /** The same on the validation data, or null without validation data. */
-  readonly validationLoss: number | null;
-  /** Infix text with default feature names x0, x1, … and 4 significant digits. */
-  readonly formula: string;
-  /** The entry as a model of its own, for predict and toInfix with names and unit maps. */
-  readonly model: FittedFormula;
-}
-
-export interface SymbolicRegressionModel {
-  /** Node count of the final expression including scaling (after simplification). */
-  readonly length: number;
-  predict(columns: Float64Array[]): Float64Array;
-  /**
-   * Infix formula. Feature names replace x0, x1, …; the optional maps undo standardisation:
-   * feature j used by the program is (x_j − xShift[j]) / xScale[j], and the output is
-   * yShift + yScale·f. Constants are printed with `digits` significant digits (default 4).
-   */
-  toInfix(opts?: {
-    featureNames?: string[];
-    xShift?: number[];
-    xScale?: number[];
-    yShift?: number;
-    yScale?: number;
-    digits?: number;
-  }): string;
-  /** Generations run after the initial population. */
-  readonly generations: number;
-  /** Wall-clock seconds of the fit. */
-  readonly seconds: number;
-  /** Pareto front of length against training loss, shortest first. */
-  readonly front: readonly FrontEntry[];
-  /** Index of the final model in `front`. */
-  readonly chosenIndex: number;
-  /** Statistics of every generation, generation 0 first. */
-  readonly history: readonly GenerationStats[];
-  /** Why the run ended: generation count, time budget, stalled progress or target loss. */
-  readonly stopReason: StopReason;
 }
 
 function checkData(name: string, data: RegressionData, nFeatures: number | null): void {
@@ -210,33 +164,4 @@ export function fitSymbolicRegression(
     };
   });
   return new SymbolicModel(front, chosenIndex, state.generation, history, stopReason, started);
-}
-
-class SymbolicModel implements SymbolicRegressionModel {
-  readonly length: number;
-  readonly seconds: number;
-
-  constructor(
-    readonly front: readonly FrontEntry[],
-    readonly chosenIndex: number,
-    readonly generations: number,
-    readonly history: readonly GenerationStats[],
-    readonly stopReason: StopReason,
-    started: number,
-  ) {
-    this.length = front[chosenIndex].length;
-    this.seconds = (performance.now() - started) / 1000;
-  }
-
-  private get chosen(): FittedFormula {
-    return this.front[this.chosenIndex].model;
-  }
-
-  predict(columns: Float64Array[]): Float64Array {
-    return this.chosen.predict(columns);
-  }
-
-  toInfix(opts: Parameters<SymbolicRegressionModel['toInfix']>[0] = {}): string {
-    return this.chosen.toInfix(opts);
-  }
 }
