@@ -12,7 +12,9 @@ const values = (t: Tensor) => Array.from(t.data);
 /** Element-wise comparison to 1e-14 relative, for results that pass through exp. */
 function expectClose(actual: number[], expected: number[]): void {
   expect(actual.length).toBe(expected.length);
-  actual.forEach((a, i) => expect(Math.abs(a - expected[i])).toBeLessThanOrEqual(1e-14 * Math.abs(expected[i])));
+  actual.forEach((a, i) => {
+    expect(Math.abs(a - expected[i])).toBeLessThanOrEqual(1e-14 * Math.abs(expected[i]));
+  });
 }
 
 function randomTensor(rng: Rng, shape: Shape): Tensor {
