@@ -1,50 +1,89 @@
 // The batch evaluator (through ProgramEvaluator and the selected kernel backend) against the
-// recursive reference evaluator on thousands of random programs.
+// recursive reference evaluator on thousands of random programs. Non-finite disagreements are
+// counted apart from numeric ones. The WebAssembly backend computes exp, log, sin, cos and tanh
+// to within a few ulp rather than exactly as Math does, and chaotic programs such as
+// sin(exp(x⁴)) amplify that, so those primitives may disagree on a small share of values. The
+// correctly rounded primitives must agree bit for bit.
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../src/core/rng.js';
+import { rampedTree } from '../src/gp/generate.js';
 import { ProgramEvaluator, packPrograms } from '../src/gp/evaluate.js';
-import { formatPostfix } from '../src/gp/program.js';
-import { close, randomColumns, randomPrograms, referenceValues } from './gp-helpers.js';
+import type { PrimitiveName } from '../src/gp/primitives.js';
+import { formatPostfix, type Program } from '../src/gp/program.js';
+import {
+  close,
+  generatorConfig,
+  randomColumns,
+  randomPrograms,
+  referenceValues,
+} from './gp-helpers.js';
+
+interface Tally {
+  finiteAgree: number;
+  nonFiniteAgree: number;
+  nonFiniteDisagree: string[];
+  numericDisagree: string[];
+}
+
+function compareWithReference(programs: Program[], columns: Float64Array[], rtol: number): Tally {
+  const nRows = columns[0].length;
+  const tally: Tally = {
+    finiteAgree: 0,
+    nonFiniteAgree: 0,
+    nonFiniteDisagree: [],
+    numericDisagree: [],
+  };
+  const evaluator = new ProgramEvaluator(columns, nRows);
+  evaluator.forEach(programs, (q, values) => {
+    const expected = referenceValues(programs[q], columns);
+    for (let i = 0; i < nRows; i++) {
+      const got = values[i];
+      const want = expected[i];
+      const where = `program ${q} row ${i}: ${got} vs ${want} in ${formatPostfix(programs[q])}`;
+      if (Number.isFinite(got) && Number.isFinite(want)) {
+        if (close(got, want, rtol, rtol)) tally.finiteAgree++;
+        else tally.numericDisagree.push(where);
+      } else if (Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want))) {
+        tally.nonFiniteAgree++;
+      } else {
+        tally.nonFiniteDisagree.push(where);
+      }
+    }
+  });
+  evaluator.dispose();
+  return tally;
+}
 
 describe('gp batch evaluation', () => {
-  test('agrees with the recursive reference evaluator', () => {
+  test('correctly rounded primitives agree bit for bit', () => {
+    const seed = 10;
+    const names: PrimitiveName[] = ['add', 'sub', 'mul', 'div', 'sqrt', 'neg', 'square'];
+    const config = generatorConfig(4, names);
+    const rng = new Rng(seed);
+    const programs = Array.from({ length: 2000 }, () => rampedTree(config, rng, 1, 7, 200));
+    const tally = compareWithReference(programs, randomColumns(new Rng(seed), 4, 40), 0);
+    expect(tally.numericDisagree.slice(0, 5), `seed ${seed}`).toEqual([]);
+    expect(tally.nonFiniteDisagree.slice(0, 5), `seed ${seed}`).toEqual([]);
+    expect(tally.finiteAgree).toBeGreaterThan(0.9 * 2000 * 40);
+  });
+
+  test('all primitives agree within rounding', () => {
     const seed = 11;
-    const nRows = 40;
-    const columns = randomColumns(new Rng(seed), 4, nRows);
     const programs = randomPrograms(seed, 3000, 4, 7);
-    const evaluator = new ProgramEvaluator(columns, nRows);
-
-    let finiteAgree = 0;
-    let nonFiniteAgree = 0;
-    let nonFiniteDisagree = 0;
-    const numericDisagree: string[] = [];
-    evaluator.forEach(programs, (q, values) => {
-      const expected = referenceValues(programs[q], columns);
-      for (let i = 0; i < nRows; i++) {
-        const got = values[i];
-        const want = expected[i];
-        if (Number.isFinite(got) && Number.isFinite(want)) {
-          if (close(got, want, 1e-9, 1e-12)) finiteAgree++;
-          else
-            numericDisagree.push(
-              `program ${q} row ${i}: ${got} vs ${want} in ${formatPostfix(programs[q])}`,
-            );
-        } else if (Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want))) {
-          nonFiniteAgree++;
-        } else {
-          nonFiniteDisagree++;
-        }
-      }
-    });
-    evaluator.dispose();
-
-    const total = programs.length * nRows;
-    expect(numericDisagree.slice(0, 5), `seed ${seed}`).toEqual([]);
-    expect(nonFiniteDisagree / total, `seed ${seed}: non-finite disagreements`).toBeLessThanOrEqual(
-      1e-3,
-    );
-    expect(finiteAgree + nonFiniteAgree + nonFiniteDisagree).toBe(total);
-    expect(finiteAgree / total).toBeGreaterThan(0.9);
+    const tally = compareWithReference(programs, randomColumns(new Rng(seed), 4, 40), 1e-9);
+    const total = programs.length * 40;
+    const numeric = tally.numericDisagree.length;
+    const nonFinite = tally.nonFiniteDisagree.length;
+    expect(
+      numeric / total,
+      `seed ${seed}: ${tally.numericDisagree.slice(0, 3).join('\n')}`,
+    ).toBeLessThanOrEqual(2e-3);
+    expect(
+      nonFinite / total,
+      `seed ${seed}: ${tally.nonFiniteDisagree.slice(0, 3).join('\n')}`,
+    ).toBeLessThanOrEqual(1e-3);
+    expect(tally.finiteAgree + tally.nonFiniteAgree + numeric + nonFinite).toBe(total);
+    expect(tally.finiteAgree / total).toBeGreaterThan(0.9);
   });
 
   test('chunking by program count gives the same values', () => {
