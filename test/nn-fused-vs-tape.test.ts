@@ -1,9 +1,11 @@
 // The fused passes (TypeScript twin and WebAssembly) against the autodiff tape: the loss terms
 // and every parameter gradient must agree to 1e-10, relative to the largest entry of each
 // weight matrix or bias vector.
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { jsKernels } from '../src/kernels/index.js';
 import { JsFusedMlp, type LossTerms } from '../src/nn/fused-js.js';
+import { WasmFusedMlp, type MlpWasmExports } from '../src/nn/fused-wasm.js';
 import { initParams } from '../src/nn/init.js';
 import { paramLayout, type Activation, type ParamLayout } from '../src/nn/layout.js';
 import { sumOfSinesData } from '../src/nn/synthetic.js';
@@ -92,4 +94,50 @@ describe('fused js twin vs tape', () => {
     expectTermsClose(terms, reference, `medium seed ${seed}`);
     expectGradientsClose(layout, net.grad, reference.grad, `medium seed ${seed}`);
   });
+});
+
+function loadExports(variant: string): MlpWasmExports {
+  const bytes = readFileSync(new URL(`../build/${variant}.wasm`, import.meta.url));
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+    env: { abort: () => { throw new Error(`${variant} build aborted`); } },
+  });
+  return instance.exports as unknown as MlpWasmExports;
+}
+
+describe.each(['release', 'debug', 'scalar'])('fused wasm (%s build) vs tape', (variant) => {
+  const cases = variant === 'release' ? SMALL : SMALL.filter((c) => c.hidden.length === 2);
+  for (const c of cases) {
+    for (const lambda of [0, 0.1]) {
+      test(`${c.name}, lambda ${lambda}`, () => {
+        const seed = 3;
+        const { layout, params, data, reference } = runCase(c, lambda, seed);
+        const net = new WasmFusedMlp(loadExports(variant), layout, {
+          capacity: c.nRows,
+          lambda,
+          adam: { learningRate: 1e-3 },
+        });
+        net.params.set(params);
+        const terms = net.lossAndGradient(data.x, data.y, c.nRows, lambda);
+        const label = `${variant} ${c.name} seed ${seed} lambda ${lambda}`;
+        expectTermsClose(terms, reference, label);
+        expectGradientsClose(layout, net.grad, reference.grad, label);
+      });
+    }
+  }
+
+  if (variant === 'release') {
+    test('medium, lambda 0.1', () => {
+      const seed = 5;
+      const { layout, params, data, reference } = runCase(MEDIUM, 0.1, seed);
+      const net = new WasmFusedMlp(loadExports(variant), layout, {
+        capacity: MEDIUM.nRows,
+        lambda: 0.1,
+        adam: { learningRate: 1e-3 },
+      });
+      net.params.set(params);
+      const terms = net.lossAndGradient(data.x, data.y, MEDIUM.nRows, 0.1);
+      expectTermsClose(terms, reference, `wasm medium seed ${seed}`);
+      expectGradientsClose(layout, net.grad, reference.grad, `wasm medium seed ${seed}`);
+    });
+  }
 });

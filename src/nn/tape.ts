@@ -1,6 +1,6 @@
 // Loss and exact flat parameter gradient of the teacher objective on the autodiff tape.
 // This is the reference the fused TypeScript and WebAssembly passes are tested against.
-import { gradients, tensor } from '../autodiff/index.js';
+import { gradients, noGrad, param, sum, tensor } from '../autodiff/index.js';
 import type { LossTerms } from './fused-js.js';
 import type { ParamLayout } from './layout.js';
 import { teacherLoss } from './losses.js';
@@ -29,4 +29,46 @@ export function tapeLossAndGradient(
     penalty: terms.penalty.item(),
     grad: flattenGradients(layout, grads),
   };
+}
+
+/**
+ * The tape reference behind the same batch interface as the fused passes, so the trainer can
+ * run on it. Slow: every call builds and walks a graph.
+ */
+export class TapePasses {
+  readonly layout: ParamLayout;
+  readonly capacity: number;
+  readonly params: Float64Array;
+  readonly grad: Float64Array;
+  private readonly model: Mlp;
+
+  constructor(layout: ParamLayout, capacity: number) {
+    this.layout = layout;
+    this.capacity = capacity;
+    this.params = new Float64Array(layout.size);
+    this.grad = new Float64Array(layout.size);
+    this.model = new Mlp(layout, this.params);
+  }
+
+  lossAndGradient(x: Float64Array, y: Float64Array, nRows: number, lambda: number): LossTerms {
+    const result = tapeLossAndGradient(this.layout, this.params, x, y, nRows, lambda);
+    this.grad.set(result.grad);
+    return result;
+  }
+
+  predictBatch(x: Float64Array, nRows: number, out: Float64Array): void {
+    const xt = this.inputTensor(x, nRows);
+    out.set(noGrad(() => this.model.call(xt)).data);
+  }
+
+  inputGradientsBatch(x: Float64Array, nRows: number, out: Float64Array): void {
+    const xLeaf = param(this.inputTensor(x, nRows).data, [nRows, this.layout.widths[0]]);
+    const [gx] = gradients(sum(this.model.call(xLeaf)), [xLeaf]);
+    out.set(gx.data);
+  }
+
+  private inputTensor(x: Float64Array, nRows: number) {
+    const d = this.layout.widths[0];
+    return tensor(x.subarray(0, nRows * d), [nRows, d]);
+  }
 }
