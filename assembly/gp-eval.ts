@@ -197,7 +197,7 @@ function binaryLoop(
   } else {
     for (let s = 0; s < count; s++) {
       store<f64>(dst, binaryScalar(op, load<f64>(a), load<f64>(b)));
-      a += aStep >> 1; b += bStep >> 1; dst += 8;
+      a += aStep; b += bStep; dst += 8;
     }
   }
 }
@@ -232,7 +232,7 @@ function unaryLoop(op: i32, a: usize, aStep: usize, dst: usize, count: i32): voi
   } else {
     for (let s = 0; s < count; s++) {
       store<f64>(dst, unaryScalar(op, load<f64>(a)));
-      a += aStep >> 1; dst += 8;
+      a += aStep; dst += 8;
     }
   }
 }

@@ -1,7 +1,9 @@
-// Backend selection: the WebAssembly kernels when they load, else the TypeScript reference.
-// JACDISTILL_KERNELS=js or JACDISTILL_KERNELS=wasm forces one backend.
+// Backend selection: the WebAssembly kernels when they load (the SIMD build, else the scalar
+// build), otherwise the TypeScript reference. JACDISTILL_KERNELS=js or JACDISTILL_KERNELS=wasm
+// forces one backend; with wasm forced, a load failure throws instead of falling back.
 import { jsKernels } from './js/index.js';
 import type { Kernels } from './types.js';
+import { createWasmKernels } from './wasm.js';
 
 export type {
   BinaryKernel,
@@ -17,15 +19,54 @@ export {
   GP_PRIMITIVE_SEMANTICS,
   GP_PROTECTION_THRESHOLD,
   checkGpBatch,
+  gpDiv,
+  gpExp,
+  gpLog,
   jsKernels,
 } from './js/index.js';
+export { createWasmKernels, type WasmKernels } from './wasm.js';
+export {
+  Arena,
+  WASM_VARIANTS,
+  loadWasmInstance,
+  wasmPath,
+  type KernelExports,
+  type WasmInstance,
+  type WasmVariant,
+} from './wasm-module.js';
 
-/** Returns the selected backend (see the file header for JACDISTILL_KERNELS). */
+const selected = new Map<string, Kernels>();
+
+/**
+ * Returns the process-wide backend for the current JACDISTILL_KERNELS value ('js', 'wasm' or
+ * unset). Throws RangeError for another value, and Error when 'wasm' is forced but neither
+ * WebAssembly build loads.
+ */
 export function getKernels(): Kernels {
-  const forced = process.env.JACDISTILL_KERNELS;
-  if (forced !== undefined && forced !== '' && forced !== 'js' && forced !== 'wasm') {
+  const forced = process.env.JACDISTILL_KERNELS ?? '';
+  if (forced !== '' && forced !== 'js' && forced !== 'wasm') {
     throw new RangeError(`getKernels: JACDISTILL_KERNELS must be 'js' or 'wasm', got '${forced}'`);
   }
-  // TODO: return the WebAssembly backend once src/kernels/wasm.ts exists.
+  let kernels = selected.get(forced);
+  if (kernels === undefined) {
+    kernels = forced === 'js' ? jsKernels : loadWasmOrFallBack(forced === 'wasm');
+    selected.set(forced, kernels);
+  }
+  return kernels;
+}
+
+function loadWasmOrFallBack(required: boolean): Kernels {
+  const failures: string[] = [];
+  for (const variant of ['release', 'scalar'] as const) {
+    try {
+      return createWasmKernels(variant);
+    } catch (error) {
+      failures.push(`${variant}: ${(error as Error).message}`);
+    }
+  }
+  if (required) {
+    const reasons = failures.join('; ');
+    throw new Error(`getKernels: JACDISTILL_KERNELS=wasm but no build loaded (${reasons})`);
+  }
   return jsKernels;
 }

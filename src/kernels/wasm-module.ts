@@ -1,0 +1,235 @@
+// Loading of the compiled kernel module (build/{release,debug,scalar}.wasm) and the bump
+// allocator that owns an instance's linear memory. Each loadWasmInstance call returns a fresh
+// instance with its own memory; the compiled module is cached per variant, so instances share
+// machine code. Invariant: a typed-array view of linear memory is valid only until the memory
+// grows (growth detaches the old ArrayBuffer), so Arena.f64 and Arena.i32 return fresh views
+// that callers use at once and never keep across an allocation.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** release: optimised with SIMD; debug: assertions and debug info; scalar: no SIMD. */
+export type WasmVariant = 'release' | 'debug' | 'scalar';
+
+export const WASM_VARIANTS: readonly WasmVariant[] = ['release', 'debug', 'scalar'];
+
+/** Exports of assembly/index.ts. Pointers are byte offsets; flags are 0 or 1. */
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  heapBase(): number;
+  simdEnabled(): number;
+  matmulScratchLength(m: number, k: number, n: number): number;
+  matmul(
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    transA: number,
+    transB: number,
+    scratch: number,
+  ): void;
+  unaryNeg(x: number, y: number, len: number): void;
+  unaryExp(x: number, y: number, len: number): void;
+  unaryLog(x: number, y: number, len: number): void;
+  unarySqrt(x: number, y: number, len: number): void;
+  unaryTanh(x: number, y: number, len: number): void;
+  unaryRelu(x: number, y: number, len: number): void;
+  unarySoftplus(x: number, y: number, len: number): void;
+  unarySigmoid(x: number, y: number, len: number): void;
+  unarySquare(x: number, y: number, len: number): void;
+  powScalar(x: number, y: number, len: number, p: number): void;
+  binaryAdd(a: number, b: number, y: number, len: number): void;
+  binarySub(a: number, b: number, y: number, len: number): void;
+  binaryMul(a: number, b: number, y: number, len: number): void;
+  binaryDiv(a: number, b: number, y: number, len: number): void;
+  tanhBackward(y: number, dy: number, dx: number, len: number): void;
+  reluBackward(x: number, dy: number, dx: number, len: number): void;
+  sumMiddle(x: number, y: number, outer: number, mid: number, inner: number): void;
+  transpose(x: number, y: number, m: number, n: number): void;
+  gpScratchLength(maxDepth: number): number;
+  gpEvaluate(
+    x: number,
+    nRows: number,
+    ops: number,
+    args: number,
+    consts: number,
+    offsets: number,
+    nPrograms: number,
+    out: number,
+    scratch: number,
+    maxDepth: number,
+  ): void;
+}
+
+export interface WasmInstance {
+  readonly variant: WasmVariant;
+  readonly exports: KernelExports;
+  readonly memory: WebAssembly.Memory;
+}
+
+const PAGE_BYTES = 65536;
+const compiledModules = new Map<WasmVariant, WebAssembly.Module>();
+
+/**
+ * Returns the path of build/<variant>.wasm at the package root: two directories above this
+ * file under src/kernels, three above it under dist/src/kernels.
+ */
+export function wasmPath(variant: WasmVariant): string {
+  for (const up of ['../../build/', '../../../build/']) {
+    const path = fileURLToPath(new URL(`${up}${variant}.wasm`, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  throw new Error(`loadWasmInstance: build/${variant}.wasm not found; run npm run asbuild`);
+}
+
+function compiledModule(variant: WasmVariant): WebAssembly.Module {
+  let module = compiledModules.get(variant);
+  if (module === undefined) {
+    module = new WebAssembly.Module(readFileSync(wasmPath(variant)));
+    compiledModules.set(variant, module);
+  }
+  return module;
+}
+
+/**
+ * Instantiates a fresh copy of the kernel module with its own memory. Throws if the .wasm file
+ * is missing or the engine rejects it (for example a runtime without WebAssembly SIMD loading
+ * the release build).
+ */
+export function loadWasmInstance(variant: WasmVariant = 'release'): WasmInstance {
+  if (!WASM_VARIANTS.includes(variant)) {
+    throw new RangeError(
+      `loadWasmInstance: variant must be release, debug or scalar, got ${variant}`,
+    );
+  }
+  let memory: WebAssembly.Memory | undefined;
+  const abort = (message: number, file: number, line: number, column: number): never => {
+    const text = memory === undefined ? '' : readStaticString(memory, message);
+    const where = memory === undefined ? '' : readStaticString(memory, file);
+    throw new Error(`${variant} WebAssembly kernel aborted: ${text} (${where}:${line}:${column})`);
+  };
+  const instance = new WebAssembly.Instance(compiledModule(variant), { env: { abort } });
+  const exports = instance.exports as unknown as KernelExports;
+  memory = exports.memory;
+  return { variant, exports, memory };
+}
+
+/**
+ * Decodes an AssemblyScript string literal from static memory: UTF-16 code units, preceded by
+ * their byte length as a u32 at ptr − 4.
+ */
+function readStaticString(memory: WebAssembly.Memory, ptr: number): string {
+  if (ptr < 4 || ptr >= memory.buffer.byteLength) return '';
+  const bytes = new Uint32Array(memory.buffer.slice(ptr - 4, ptr))[0];
+  const units = new Uint16Array(memory.buffer.slice(ptr, ptr + bytes));
+  return String.fromCharCode(...units);
+}
+
+/**
+ * Bump allocator over one instance's linear memory, from the module's heap base upwards.
+ * Allocations are 16-byte aligned and live until release() to an earlier mark or reset().
+ * Memory grows on demand and never shrinks, so a repeated call of the same size reuses the
+ * same bytes without growing again.
+ */
+export class Arena {
+  private readonly memory: WebAssembly.Memory;
+  private readonly base: number;
+  private top: number;
+
+  constructor(instance: WasmInstance) {
+    this.memory = instance.memory;
+    this.base = align16(instance.exports.heapBase());
+    this.top = this.base;
+  }
+
+  /** Reserves nF64 f64 values (8 bytes each) and returns the byte offset of the first. */
+  alloc(nF64: number): number {
+    return this.allocBytes(nF64 * 8);
+  }
+
+  /** Reserves nBytes bytes and returns their byte offset, a multiple of 16. */
+  allocBytes(nBytes: number): number {
+    if (!Number.isInteger(nBytes) || nBytes < 0) {
+      throw new RangeError(`Arena.alloc: size must be a non-negative integer, got ${nBytes}`);
+    }
+    const ptr = this.top;
+    const end = align16(ptr + nBytes);
+    this.ensureCapacity(end);
+    this.top = end;
+    return ptr;
+  }
+
+  /** Returns the current top, to pass to release() later. */
+  mark(): number {
+    return this.top;
+  }
+
+  /** Frees every allocation made after `mark` was taken. */
+  release(mark: number): void {
+    if (mark < this.base || mark > this.top) {
+      throw new RangeError(
+        `Arena.release: mark must be in [${this.base}, ${this.top}], got ${mark}`,
+      );
+    }
+    this.top = mark;
+  }
+
+  /** Frees every allocation. */
+  reset(): void {
+    this.top = this.base;
+  }
+
+  /** Bytes currently allocated. */
+  get usedBytes(): number {
+    return this.top - this.base;
+  }
+
+  /** Current size of linear memory in bytes. */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  /** A fresh view of len f64 values at ptr; valid only until memory grows. */
+  f64(ptr: number, len: number): Float64Array {
+    return new Float64Array(this.memory.buffer, ptr, len);
+  }
+
+  /** A fresh view of len i32 values at ptr; valid only until memory grows. */
+  i32(ptr: number, len: number): Int32Array {
+    return new Int32Array(this.memory.buffer, ptr, len);
+  }
+
+  /** Allocates len f64 values (len ≥ values.length) and copies `values` into the start. */
+  copyF64(values: Float64Array, len = values.length): number {
+    const ptr = this.alloc(len);
+    this.f64(ptr, values.length).set(values);
+    return ptr;
+  }
+
+  /** Allocates values.length i32 values and copies `values` into them. */
+  copyI32(values: Int32Array): number {
+    const ptr = this.allocBytes(values.length * 4);
+    this.i32(ptr, values.length).set(values);
+    return ptr;
+  }
+
+  private ensureCapacity(end: number): void {
+    const current = this.memory.buffer.byteLength;
+    if (end <= current) return;
+    // Grow by at least half the current size, so a run of growing requests grows memory
+    // O(log n) times.
+    const needed = Math.ceil((end - current) / PAGE_BYTES);
+    const half = Math.ceil(current / 2 / PAGE_BYTES);
+    try {
+      this.memory.grow(Math.max(needed, half));
+    } catch {
+      // Near the engine's memory limit, take only what this request needs.
+      this.memory.grow(needed);
+    }
+  }
+}
+
+function align16(n: number): number {
+  return Math.ceil(n / 16) * 16;
+}
