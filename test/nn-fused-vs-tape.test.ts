@@ -1,11 +1,11 @@
 // The fused passes (TypeScript twin and WebAssembly) against the autodiff tape: the loss terms
 // and every parameter gradient must agree to 1e-10, relative to the largest entry of each
 // weight matrix or bias vector.
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { jsKernels } from '../src/kernels/index.js';
 import { JsFusedMlp, type LossTerms } from '../src/nn/fused-js.js';
-import { WasmFusedMlp, type MlpWasmExports } from '../src/nn/fused-wasm.js';
+import { WasmFusedMlp } from '../src/nn/fused-wasm.js';
+import { loadWasmInstance, type WasmVariant } from '../src/kernels/wasm-module.js';
 import { initParams } from '../src/nn/init.js';
 import { paramLayout, type Activation, type ParamLayout } from '../src/nn/layout.js';
 import { sumOfSinesData } from '../src/nn/synthetic.js';
@@ -96,22 +96,14 @@ describe('fused js twin vs tape', () => {
   });
 });
 
-function loadExports(variant: string): MlpWasmExports {
-  const bytes = readFileSync(new URL(`../build/${variant}.wasm`, import.meta.url));
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
-    env: { abort: () => { throw new Error(`${variant} build aborted`); } },
-  });
-  return instance.exports as unknown as MlpWasmExports;
-}
-
-describe.each(['release', 'debug', 'scalar'])('fused wasm (%s build) vs tape', (variant) => {
+describe.each<WasmVariant>(['release', 'debug', 'scalar'])('fused wasm (%s build) vs tape', (variant) => {
   const cases = variant === 'release' ? SMALL : SMALL.filter((c) => c.hidden.length === 2);
   for (const c of cases) {
     for (const lambda of [0, 0.1]) {
       test(`${c.name}, lambda ${lambda}`, () => {
         const seed = 3;
         const { layout, params, data, reference } = runCase(c, lambda, seed);
-        const net = new WasmFusedMlp(loadExports(variant), layout, {
+        const net = new WasmFusedMlp(loadWasmInstance(variant), layout, {
           capacity: c.nRows,
           lambda,
           adam: { learningRate: 1e-3 },
@@ -129,7 +121,7 @@ describe.each(['release', 'debug', 'scalar'])('fused wasm (%s build) vs tape', (
     test('medium, lambda 0.1', () => {
       const seed = 5;
       const { layout, params, data, reference } = runCase(MEDIUM, 0.1, seed);
-      const net = new WasmFusedMlp(loadExports(variant), layout, {
+      const net = new WasmFusedMlp(loadWasmInstance(variant), layout, {
         capacity: MEDIUM.nRows,
         lambda: 0.1,
         adam: { learningRate: 1e-3 },

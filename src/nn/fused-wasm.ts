@@ -4,21 +4,13 @@
 // call grows memory, and a training step passes only integers to WebAssembly and allocates
 // nothing on the JavaScript heap. Typed-array views are created once, after that growth.
 import { InputError } from '../core/errors.js';
+import { Arena, type KernelExports, type WasmInstance } from '../kernels/wasm-module.js';
 import type { LossTerms } from './fused-js.js';
 import type { Activation, ParamLayout } from './layout.js';
 import { ADAM_DEFAULTS, type AdamOptions } from './optim.js';
 
-/** The part of WebAssembly.Memory used here (the lib settings do not declare WebAssembly). */
-export interface LinearMemory {
-  readonly buffer: ArrayBuffer;
-  grow(deltaPages: number): number;
-}
-
-/** The exports of the kernel module that this class uses. */
-export interface MlpWasmExports {
-  readonly memory: LinearMemory;
-  heapBase(): number;
-  matmulScratchLength(m: number, k: number, n: number): number;
+/** The MLP entry points of the kernel module (assembly/mlp.ts). Pointers are byte offsets. */
+export interface MlpWasmExports extends KernelExports {
   mlpLossAndGradient(plan: number, nRows: number): void;
   mlpAdam(plan: number): void;
   mlpTrainStep(plan: number, x: number, y: number, order: number, start: number, nRows: number): void;
@@ -66,7 +58,6 @@ const STAT = {
   count: 16,
 } as const;
 const ACTIVATION_CODES: Record<Activation, number> = { tanh: 0, relu: 1, softplus: 2 };
-const PAGE_BYTES = 65536;
 
 export interface WasmMlpOptions {
   /** Maximum rows per forward or gradient pass (the minibatch size for training). */
@@ -106,20 +97,21 @@ export class WasmFusedMlp {
   private nTrain = 0;
   private nValid = 0;
 
-  constructor(ex: MlpWasmExports, layout: ParamLayout, opts: WasmMlpOptions) {
+  /** Lays out every buffer in `instance`'s memory, which this object then owns. */
+  constructor(instance: WasmInstance, layout: ParamLayout, opts: WasmMlpOptions) {
     if (layout.spec.nOutputs !== 1) {
       throw new InputError(`WasmFusedMlp: nOutputs must be 1, got ${layout.spec.nOutputs}`);
     }
     if (!Number.isInteger(opts.capacity) || opts.capacity < 1) {
       throw new InputError(`WasmFusedMlp: capacity must be a positive integer, got ${opts.capacity}`);
     }
+    const ex = instance.exports as MlpWasmExports;
     this.ex = ex;
     this.layout = layout;
     this.capacity = opts.capacity;
 
-    const bump = new BumpLayout(ex.heapBase());
-    const r = planRegions(bump, layout, opts, this.scratchLength());
-    growTo(ex.memory, bump.end);
+    // Every allocation happens here, before any view is taken, so the views stay valid.
+    const r = planRegions(new Arena(instance), layout, opts, this.scratchLength());
     this.regions = r.regions;
     this.plan = r.plan;
 
@@ -321,37 +313,9 @@ export class WasmFusedMlp {
   }
 }
 
-/** 16-byte-aligned bump allocation of byte offsets, starting past the module's static data. */
-class BumpLayout {
-  end: number;
-
-  constructor(start: number) {
-    this.end = align16(start);
-  }
-
-  take(bytes: number): number {
-    const ptr = this.end;
-    this.end = align16(ptr + bytes);
-    return ptr;
-  }
-
-  f64(length: number): Region {
-    return { ptr: this.take(length * 8), length };
-  }
-}
-
-function align16(n: number): number {
-  return Math.ceil(n / 16) * 16;
-}
-
-function growTo(memory: LinearMemory, endByte: number): void {
-  const needed = Math.ceil(endByte / PAGE_BYTES) - memory.buffer.byteLength / PAGE_BYTES;
-  if (needed > 0) memory.grow(needed);
-}
-
 /** Places every buffer; `levelN` keys hold level N's buffers in plan-slot order. */
 function planRegions(
-  bump: BumpLayout,
+  arena: Arena,
   layout: ParamLayout,
   opts: WasmMlpOptions,
   scratchLength: number,
@@ -361,36 +325,37 @@ function planRegions(
   const B = opts.capacity;
   const d = w[0];
   const planLength = PLAN.levels + (L + 2) * LEVEL.stride;
-  const plan = bump.take(planLength * 4);
+  const plan = arena.allocBytes(planLength * 4);
+  const f64 = (length: number): Region => ({ ptr: arena.alloc(length), length });
   const regions: Record<string, Region> = {
-    stats: bump.f64(STAT.count),
-    params: bump.f64(layout.size),
-    grad: bump.f64(layout.size),
-    adamM: bump.f64(layout.size),
-    adamV: bump.f64(layout.size),
-    best: bump.f64(layout.size),
-    scratch: bump.f64(scratchLength),
-    batchY: bump.f64(B),
-    f: bump.f64(B),
+    stats: f64(STAT.count),
+    params: f64(layout.size),
+    grad: f64(layout.size),
+    adamM: f64(layout.size),
+    adamV: f64(layout.size),
+    best: f64(layout.size),
+    scratch: f64(scratchLength),
+    batchY: f64(B),
+    f: f64(B),
   };
   for (let j = 0; j <= L; j++) {
-    regions[`level${j}`] = bump.f64(2 * B * w[j]);
-    regions[`level${j}.v`] = bump.f64(B * w[j]);
+    regions[`level${j}`] = f64(2 * B * w[j]);
+    regions[`level${j}.v`] = f64(B * w[j]);
     if (j === 0) continue;
-    regions[`level${j}.s`] = bump.f64(B * w[j]);
-    regions[`level${j}.t`] = bump.f64(B * w[j]);
-    regions[`level${j}.zu`] = bump.f64(2 * B * w[j]);
+    regions[`level${j}.s`] = f64(B * w[j]);
+    regions[`level${j}.t`] = f64(B * w[j]);
+    regions[`level${j}.zu`] = f64(2 * B * w[j]);
   }
   const trainRows = opts.trainRows ?? 0;
   const validRows = opts.validRows ?? 0;
-  regions.trainX = bump.f64(trainRows * d);
-  regions.trainY = bump.f64(trainRows);
-  regions.order = { ptr: bump.take(trainRows * 4), length: trainRows };
-  regions.validX = bump.f64(validRows * d);
-  regions.validY = bump.f64(validRows);
-  regions.stageX = bump.f64(B * d);
-  regions.stageOut = bump.f64(B);
-  regions.stageGrad = bump.f64(B * d);
+  regions.trainX = f64(trainRows * d);
+  regions.trainY = f64(trainRows);
+  regions.order = { ptr: arena.allocBytes(trainRows * 4), length: trainRows };
+  regions.validX = f64(validRows * d);
+  regions.validY = f64(validRows);
+  regions.stageX = f64(B * d);
+  regions.stageOut = f64(B);
+  regions.stageGrad = f64(B * d);
   return { regions, plan, planLength };
 }
 

@@ -16,5 +16,4 @@ export { Adam, ADAM_DEFAULTS, type AdamOptions } from './optim.js';
 export { tapeLossAndGradient, TapePasses } from './tape.js';
 export { JsFusedMlp, type LossTerms } from './fused-js.js';
 export { WasmFusedMlp, type MlpWasmExports, type WasmMlpOptions } from './fused-wasm.js';
-export { loadMlpExports, type WasmVariant } from './wasm-loader.js';
 export { sumOfSinesData, type RegressionData } from './synthetic.js';

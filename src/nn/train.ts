@@ -5,13 +5,13 @@
 import { InputError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import { getKernels } from '../kernels/index.js';
+import { loadWasmInstance } from '../kernels/wasm-module.js';
 import { HostBackend, type TrainingBackend } from './backend.js';
 import { JsFusedMlp } from './fused-js.js';
 import { WasmFusedMlp } from './fused-wasm.js';
 import { initParams } from './init.js';
 import { ACTIVATIONS, paramLayout, type Activation, type ParamLayout } from './layout.js';
 import { TapePasses } from './tape.js';
-import { loadMlpExports } from './wasm-loader.js';
 
 export type TeacherBackend = 'wasm' | 'js' | 'tape';
 
@@ -167,7 +167,7 @@ function createBackend(
   const capacity = Math.max(s.batchSize, MIN_EVAL_CAPACITY);
   const adam = { learningRate: s.learningRate };
   if (s.backend === 'wasm') {
-    const net = new WasmFusedMlp(loadMlpExports(), layout, {
+    const net = new WasmFusedMlp(loadWasmInstance('release'), layout, {
       capacity,
       lambda: s.lambda,
       adam,
