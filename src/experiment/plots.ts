@@ -29,7 +29,10 @@ function fixed(x: number): string {
   return x.toFixed(1);
 }
 
-/** Tick values covering [lo, hi] with a step of 1, 2, 2.5 or 5 times a power of ten. */
+/**
+ * Tick values inside [lo, hi]: multiples of the smallest step of 1, 2, 2.5 or 5 times a power
+ * of ten that is at least (hi − lo) / maxTicks.
+ */
 export function niceTicks(lo: number, hi: number, maxTicks = 6): number[] {
   const span = hi - lo;
   if (!(span > 0)) return [lo];
@@ -84,7 +87,7 @@ function r2Range(values: readonly number[]): [number, number] {
 export function lambdaPlotSvg(d: DatasetReport): string {
   const width = 640;
   const height = 400;
-  const f: Frame = { left: 64, right: width - 24, top: 48, bottom: height - 72 };
+  const f: Frame = { left: 64, right: width - 24, top: 60, bottom: height - 72 };
   const positions = lambdaAxisPositions(d.lambdas);
   const xLo = Math.min(...positions) - 0.4;
   const xHi = Math.max(...positions) + 0.4;
@@ -118,7 +121,7 @@ export function lambdaPlotSvg(d: DatasetReport): string {
     for (const p of drawable) parts.push(...marker(p.px, p.m.mean, p.m.sd, s.color, y, clampY, yLo));
   }
 
-  parts.push(...legend(f.right - 150, f.top + 8, series, ' test R²'));
+  parts.push(...legendRow(f.left, 42, series, ' test R²'));
   parts.push(text(f.left - 48, (f.top + f.bottom) / 2, 'test R²', 'middle', 13, -90));
   parts.push(text((f.left + f.right) / 2, height - 14, 'λ (log scale; "picked" = trials where validation chose it)', 'middle', 12));
   parts.push('</svg>\n');
@@ -222,6 +225,16 @@ function legend(
   });
 }
 
+/** Legend entries side by side on one line starting at (px, py). */
+function legendRow(
+  px: number,
+  py: number,
+  series: readonly { label: string; color: string; dash: string }[],
+  suffix: string,
+): string[] {
+  return series.flatMap((s, i) => legend(px + i * 170, py, [s], suffix));
+}
+
 const VERDICT_MARK: Record<DatasetReport['verdict'], string> = {
   improved: ' (+)',
   worsened: ' (−)',
@@ -240,7 +253,7 @@ export function summaryPlotSvg(datasets: readonly DatasetReport[]): string {
   const width = 760;
   const rows = Math.max(1, datasets.length);
   const f: Frame = { left: 200, right: width - 130, top: 56, bottom: 56 + rowHeight * rows };
-  const height = f.bottom + 56;
+  const height = f.bottom + 84;
   const gains = datasets.flatMap((d) => [d.relativeImprovement, d.seedControl.relativeImprovement]);
   const finite = gains.filter((g) => Number.isFinite(g));
   const lo = Math.max(GAIN_RANGE[0], Math.min(0, ...finite));
@@ -267,8 +280,8 @@ export function summaryPlotSvg(datasets: readonly DatasetReport[]): string {
     { label: 'chosen λ', color: STUDENT_COLOR, dash: '' },
     { label: 'seed control', color: CONTROL_COLOR, dash: '' },
   ];
-  parts.push(...legend(f.left, height - 36, keys, ''));
-  parts.push(text(f.right, height - 32, '(+)/(−): significant change at λ chosen, p < 0.05', 'end', 11));
+  parts.push(...legendRow(f.left, f.bottom + 44, keys, ''));
+  parts.push(text(f.left, f.bottom + 70, '(+) / (−): significant change at the chosen λ, p < 0.05', 'start', 11));
   parts.push('</svg>\n');
   return parts.join('\n');
 }
