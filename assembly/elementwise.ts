@@ -1,7 +1,8 @@
 // Elementwise kernels over f64 buffers of `len` values: y[i] = f(x[i]) or f(a[i], b[i]).
 // The SIMD build handles two values per step and finishes an odd tail with the scalar
-// formula; exp, log, tanh, sigmoid and softplus use the f64x2 functions in vmath.ts, the
-// scalar build the standard library's Math. Output may alias an input exactly (in place).
+// formula. There, exp, log, tanh, sigmoid and softplus use the f64x2 functions in vmath.ts,
+// while the scalar build calls the standard library's Math. The output may be the input
+// itself (in place) but must not partly overlap it.
 import { vexp, vlog, vtanh } from './vmath';
 
 // @ts-ignore: decorator

@@ -1,8 +1,8 @@
 // Postfix GP evaluator over column-major data x[j * nRows + i] (feature j, row i).
-// Rows are processed in batches of GP_BATCH_ROWS; for each batch every program runs as one
+// Rows are processed in batches of GP_BATCH_ROWS. For each batch every program runs as one
 // postfix pass, each node writing its batch of values into a scratch stack slot. Var nodes
-// read the data columns in place and Const nodes hold one value, so neither copies a batch;
-// an operation whose operands are all constants runs once instead of once per row.
+// read the data columns in place and Const nodes store one value, so neither copies a batch.
+// An operation whose operands are all constants runs once instead of once per row.
 // Primitive semantics follow GP_PRIMITIVE_SEMANTICS in src/kernels/js/gp-eval.ts, and the
 // opcodes mirror the GpOp enum in src/kernels/types.ts.
 import {
@@ -33,7 +33,7 @@ const EXP_LIMIT = memory.data<f64>([EXP_MAX_ARGUMENT]);
 const INFINITY = memory.data<f64>([Infinity]);
 const ONE = memory.data<f64>([1.0]);
 
-/** Rows per batch; a stack slot holds one batch (2 KiB). */
+/** Rows per batch. A stack slot stores one batch (2 KiB). */
 const GP_BATCH_ROWS: i32 = 256;
 
 /** Bytes one step of an operand loop advances: two rows with SIMD, one row without. */
@@ -59,7 +59,9 @@ export function gpEvaluate(
   x: usize, nRows: i32, ops: usize, args: usize, consts: usize, offsets: usize, nPrograms: i32,
   out: usize, scratch: usize, maxDepth: i32,
 ): void {
-  assert(nRows >= 0 && nPrograms >= 0 && maxDepth >= 1, 'gpEvaluate: invalid sizes');
+  assert(nRows >= 0, 'gpEvaluate: nRows must be non-negative');
+  assert(nPrograms >= 0, 'gpEvaluate: nPrograms must be non-negative');
+  assert(maxDepth >= 1, 'gpEvaluate: maxDepth must be at least 1');
   assert((scratch & 15) == 0, 'gpEvaluate: scratch must be 16-byte aligned');
   const cells = scratch + <usize>(maxDepth * GP_BATCH_ROWS) * 8;
   const pointers = cells + <usize>maxDepth * 16;
@@ -69,7 +71,9 @@ export function gpEvaluate(
     for (let q = 0; q < nPrograms; q++) {
       const start = load<i32>(offsets + <usize>q * 4);
       const end = load<i32>(offsets + <usize>q * 4, 4);
-      runProgram(x, nRows, r0, len, ops, args, consts, start, end, scratch, cells, pointers, steps, maxDepth);
+      runProgram(
+        x, nRows, r0, len, ops, args, consts, start, end, scratch, cells, pointers, steps, maxDepth,
+      );
       const dst = out + (<usize>q * <usize>nRows + <usize>r0) * 8;
       const src = <usize>load<u32>(pointers);
       if (load<u32>(steps) == 0) {
@@ -87,8 +91,8 @@ function fillF64(dst: usize, value: f64, len: i32): void {
 
 /**
  * Runs nodes start .. end − 1 on rows r0 .. r0 + len − 1. Stack slot s is described by
- * pointers[s] (first value) and steps[s] (bytes per step, 0 for a constant); on return slot 0
- * holds the program's values.
+ * pointers[s] (first value) and steps[s] (bytes per step, 0 for a constant). On return, slot 0
+ * describes the program's values.
  */
 function runProgram(
   x: usize, nRows: i32, r0: i32, len: i32, ops: usize, args: usize, consts: usize,

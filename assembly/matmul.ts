@@ -2,9 +2,8 @@
 // op(a)[i, p] = a[i * k + p], or a[p * m + i] when transA (a stored as [k, m]).
 // op(b)[p, j] = b[p * n + j], or b[j * k + p] when transB (b stored as [n, k]).
 //
-// Blocking (after Goto and van de Geijn, "Anatomy of High-Performance Matrix Multiplication",
-// ACM TOMS 34(3), 2008): op(b) is packed in KC × NC blocks and op(a) in MC × KC blocks, both as
-// zero-padded panels of NR columns or MR rows, so every transpose variant reaches the same
+// Blocking: op(b) is packed in KC × NC blocks and op(a) in MC × KC blocks, both as zero-padded
+// panels of NR columns or MR rows. Every transpose variant therefore reaches the same
 // micro-kernel, which keeps an MR × NR tile of c in registers. Each c[i, j] is accumulated over
 // p = 0 .. k − 1 in ascending order, starting from 0, with separate multiply and add (no fused
 // multiply-add), so the result is bit-identical to the plain triple loop.
@@ -50,7 +49,9 @@ export function matmul(
   transB: bool,
   scratch: usize,
 ): void {
-  assert(m >= 0 && k >= 0 && n >= 0, 'matmul: dimensions must be non-negative');
+  assert(m >= 0, 'matmul: m must be non-negative');
+  assert(k >= 0, 'matmul: k must be non-negative');
+  assert(n >= 0, 'matmul: n must be non-negative');
   assert((scratch & 15) == 0, 'matmul: scratch must be 16-byte aligned');
   if (m == 0 || n == 0) return;
   if (k == 0) {
@@ -149,7 +150,10 @@ function multiplyBlock(
   }
 }
 
-/** Copies a rows × cols tile between strides; with `zero`, fills the whole destination tile with 0. */
+/**
+ * Copies a rows × cols tile between row strides, or with `zero` fills the whole MR × NR
+ * destination tile with 0.
+ */
 function copyTile(
   src: usize, srcStride: usize, dst: usize, dstStride: usize, rows: i32, cols: i32, zero: bool,
 ): void {
@@ -236,7 +240,8 @@ function microKernel(
     for (let p = 0; p < kc; p++) {
       const a0 = load<f64>(ap);
       const a1 = load<f64>(ap, 8);
-      const b0 = load<f64>(bp), b1 = load<f64>(bp, 8), b2 = load<f64>(bp, 16), b3 = load<f64>(bp, 24);
+      const b0 = load<f64>(bp), b1 = load<f64>(bp, 8);
+      const b2 = load<f64>(bp, 16), b3 = load<f64>(bp, 24);
       c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
       c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
       ap += <usize>MR * 8;

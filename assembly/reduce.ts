@@ -7,7 +7,9 @@
  * two f64x2 accumulators, four columns i, in registers while it walks j.
  */
 export function sumMiddle(x: usize, y: usize, outer: i32, mid: i32, inner: i32): void {
-  assert(outer >= 0 && mid >= 0 && inner >= 0, 'sumMiddle: dimensions must be non-negative');
+  assert(outer >= 0, 'sumMiddle: outer must be non-negative');
+  assert(mid >= 0, 'sumMiddle: mid must be non-negative');
+  assert(inner >= 0, 'sumMiddle: inner must be non-negative');
   const rowBytes = <usize>inner * 8;
   const blockBytes = <usize>mid * rowBytes;
   for (let o = 0; o < outer; o++) {
@@ -49,7 +51,8 @@ const TILE: i32 = 32;
  * writes both stay within a few cache lines. The SIMD build moves 2 × 2 blocks with shuffles.
  */
 export function transpose(x: usize, y: usize, m: i32, n: i32): void {
-  assert(m >= 0 && n >= 0, 'transpose: dimensions must be non-negative');
+  assert(m >= 0, 'transpose: m must be non-negative');
+  assert(n >= 0, 'transpose: n must be non-negative');
   for (let i0 = 0; i0 < m; i0 += TILE) {
     const i1 = min(m, i0 + TILE);
     for (let j0 = 0; j0 < n; j0 += TILE) {

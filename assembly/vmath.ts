@@ -1,16 +1,17 @@
 // Two-lane f64x2 versions of exp, expm1, log, sin, cos and tanh for the SIMD build.
 // Each reduces the argument to a short interval and evaluates a polynomial there. The
-// coefficients are Chebyshev fits (mpmath.chebyfit, 50 digits) whose approximation error,
-// after rounding the coefficients to f64, is below 2^-55 relative to the result on that
-// interval, so the results are within a few ulp of the correctly rounded value (tests compare
-// against Math). Polynomials use Estrin's scheme: it shortens the dependency chain, which is
-// what limits throughput here. exp, log and tanh are branch-free for every input;
-// sin and cos reduce |x| ≤ 2^19 only, and callers route larger or non-finite arguments to Math.
-// Only reachable when ASC_FEATURE_SIMD is true; the scalar build calls Math directly.
+// coefficients are Chebyshev fits (mpmath.chebyfit at 50 digits). After rounding the
+// coefficients to f64, their approximation error is below 2^-54 relative to the result on
+// that interval, so rounding dominates: the tests measure at most 3 ulp against V8's Math.
+// Polynomials use Estrin's scheme because a shorter dependency chain runs faster here than
+// Horner's rule. exp, log and tanh are branch-free for every input. sin and cos reduce
+// |x| ≤ 2^19 only, and callers route larger or non-finite arguments to Math.
+// These functions are reachable only when ASC_FEATURE_SIMD is true; the scalar build calls
+// Math directly.
 //
-// Constants live in static memory and are read with v128.load64_splat (one instruction):
-// V8 (Node 20) rebuilds a v128.const inside every loop iteration with three instructions and a
-// general-purpose register, which made the constants cost more than the arithmetic.
+// Constants live in static memory and are read with v128.load64_splat (one instruction).
+// In the code that Node 20's V8 generates, each v128.const inside a loop became three
+// instructions and a general-purpose register per iteration, costing more than the arithmetic.
 
 // ln 2 split so that n · LN2_HI is exact for |n| < 2^11 (LN2_HI has 42 significant bits).
 const LN2_HI = memory.data<f64>([0.6931471805598903]);
@@ -44,7 +45,8 @@ const EXPONENT_MAGIC = memory.data<f64>([4503599627371519.0]);
 // Adding 1.5 · 2^52 (+ 1 for cos) to an integral n with |n| < 2^51 leaves the low bits of n
 // (n + 1) in the mantissa.
 const ROUND_MAGIC = memory.data<f64>([6755399441055744.0, 6755399441055745.0]);
-// Subtracting 2^52 + 1023 from the f64 whose mantissa bits are a biased exponent e gives e − 1023.
+// Subtracting 2^52 + 1023 from the f64 whose mantissa bits are a biased exponent e gives
+// e − 1023.
 const EXPONENT_UNBIAS = memory.data<f64>([4503599627371519.0]);
 // Reinterpreting a biased exponent e as the mantissa bits of 2^52 gives 2^52 + e.
 const TWO_52_BITS = memory.data<u64>([0x4330000000000000]);
@@ -204,7 +206,8 @@ const LOG_COEFFS = memory.data<f64>([
   const infinity = broadcast(INFINITY);
   const regular = v128.and(f64x2.gt(x, f64x2.splat(0)), f64x2.lt(x, infinity));
   const infiniteOrNaN = v128.bitselect(infinity, broadcast(NAN), f64x2.eq(x, infinity));
-  const special = v128.bitselect(broadcast(NEG_INFINITY), infiniteOrNaN, f64x2.eq(x, f64x2.splat(0)));
+  const zero = f64x2.eq(x, f64x2.splat(0));
+  const special = v128.bitselect(broadcast(NEG_INFINITY), infiniteOrNaN, zero);
   return v128.bitselect(value, special, regular);
 }
 

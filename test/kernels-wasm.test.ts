@@ -1,6 +1,6 @@
 // The WebAssembly kernels against the TypeScript reference, for the release, debug and scalar
-// builds. Kernels built only from exactly rounded operations (or summing in the reference
-// order) must agree bit for bit; exp, log, tanh, sigmoid, softplus and pow are compared in ulps.
+// builds. Kernels built only from exactly rounded operations, or summing in the reference
+// order, must agree bit for bit. exp, log, tanh, sigmoid, softplus and pow are compared in ulps.
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../src/core/rng.js';
 import {
@@ -84,6 +84,23 @@ describe.each(WASM_VARIANTS)('%s build', (variant) => {
         const where = `[${m}, ${k}, ${n}] transA=${transA} transB=${transB}`;
         expect(mismatch, `${where}: ${describeMismatch(mismatch)}`).toBeUndefined();
       }
+    }
+  });
+
+  test('matmul propagates special values like the reference', () => {
+    const rng = new Rng(`matmul-special-${variant}`);
+    const [m, k, n] = [7, 6, 9];
+    const a = randomArray(rng, m * k, 1);
+    const b = randomArray(rng, k * n, 1);
+    a.set([Infinity, -0, NaN], 3);
+    b.set([-Infinity, 1e308, 5e-324], 20);
+    for (const [transA, transB] of [
+      [false, false],
+      [true, true],
+    ]) {
+      const expected = jsKernels.matmul(a, b, m, k, n, transA, transB);
+      const mismatch = firstBitMismatch(wasm.matmul(a, b, m, k, n, transA, transB), expected);
+      expect(mismatch, `transA=${transA}: ${describeMismatch(mismatch)}`).toBeUndefined();
     }
   });
 

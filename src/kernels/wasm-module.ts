@@ -190,12 +190,12 @@ export class Arena {
     return this.memory.buffer.byteLength;
   }
 
-  /** A fresh view of len f64 values at ptr; valid only until memory grows. */
+  /** Returns a fresh view of len f64 values at ptr, valid only until memory grows. */
   f64(ptr: number, len: number): Float64Array {
     return new Float64Array(this.memory.buffer, ptr, len);
   }
 
-  /** A fresh view of len i32 values at ptr; valid only until memory grows. */
+  /** Returns a fresh view of len i32 values at ptr, valid only until memory grows. */
   i32(ptr: number, len: number): Int32Array {
     return new Int32Array(this.memory.buffer, ptr, len);
   }

@@ -48,7 +48,7 @@ export function gpExp(a: number): number {
   return Math.exp(a > GP_EXP_MAX_ARGUMENT ? GP_EXP_MAX_ARGUMENT : a);
 }
 
-/** Rows per batch: each stack slot holds this many values. */
+/** Rows per batch, which is the length of each stack slot's buffer. */
 const BATCH_ROWS = 256;
 
 /** Creates the reference evaluator over column-major x: [nFeatures columns of nRows]. */

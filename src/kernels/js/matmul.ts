@@ -1,6 +1,6 @@
 // Reference matrix product over flat row-major Float64Arrays.
 // Every c[i, j] is summed over p in ascending order starting from 0, the same order as the
-// WebAssembly micro-kernel, so the two backends agree bit for bit on finite data.
+// WebAssembly micro-kernel, so the two backends agree bit for bit.
 
 /**
  * Computes c = op(a) · op(b) with c: [m, n].
@@ -18,22 +18,29 @@ export function matmul(
   out?: Float64Array,
 ): Float64Array {
   const c = out ?? new Float64Array(m * n);
-  c.fill(0, 0, m * n);
-
-  // Loop order i, p, j: row i of c accumulates a[i, p] · (row p of op(b)), so the sum for each
-  // c[i, j] still runs over p = 0 .. k - 1 in order.
   const aRowStride = transA ? 1 : k;
   const aColStride = transA ? m : 1;
-  const bRowStride = transB ? 1 : n;
-  const bColStride = transB ? k : 1;
+  if (transB) {
+    // c[i, j] = Σ_p a[i, p] · b[j * k + p]: a dot product over contiguous rows of b.
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        for (let p = 0; p < k; p++) sum += a[i * aRowStride + p * aColStride] * b[j * k + p];
+        c[i * n + j] = sum;
+      }
+    }
+    return c;
+  }
+
+  // Loop order i, p, j: row i of c accumulates a[i, p] · (row p of b), so the sum for each
+  // c[i, j] still runs over p = 0 .. k − 1 in order.
+  c.fill(0, 0, m * n);
   for (let i = 0; i < m; i++) {
     const cRow = i * n;
     for (let p = 0; p < k; p++) {
       const aip = a[i * aRowStride + p * aColStride];
-      const bRow = p * bRowStride;
-      for (let j = 0; j < n; j++) {
-        c[cRow + j] += aip * b[bRow + j * bColStride];
-      }
+      const bRow = p * n;
+      for (let j = 0; j < n; j++) c[cRow + j] += aip * b[bRow + j];
     }
   }
   return c;
