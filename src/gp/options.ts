@@ -1,5 +1,6 @@
 // Options of fitSymbolicRegression, their defaults and their validation. Every value is checked
 // once, up front, and a bad one is rejected with the option name and the value received.
+import { availableParallelism } from 'node:os';
 import type { GenerationStats, OperatorRates } from './evolve.js';
 import { DEFAULT_FUNCTION_SET, resolveFunctionSet, type Primitive } from './primitives.js';
 
@@ -48,10 +49,12 @@ export interface SymbolicRegressionOptions {
   /**
    * Levenberg–Marquardt fitting of constants, or false for none. Each new offspring is fitted
    * with `probability` (default 0.1) for at most `iterations` iterations (default 10). At the
-   * end every front entry is fitted for at most `finalIterations` (default 50).
+   * end every front entry is fitted for at most `finalIterations` (default 50). Offspring are
+   * fitted on at most `maxRows` evenly spaced training rows (default 256), the front on all.
    */
   constantOptimisation?:
-    false | { probability?: number; iterations?: number; finalIterations?: number };
+    | false
+    | { probability?: number; iterations?: number; finalIterations?: number; maxRows?: number };
   /**
    * Stop after this many generations without a relative drop of at least 1e-6 in the best
    * training loss; default 20. Infinity disables it.
@@ -59,12 +62,19 @@ export interface SymbolicRegressionOptions {
   earlyStoppingGenerations?: number;
   /** Stop once the best training loss (1 − R² after linear scaling) is ≤ this; default 1e-12. */
   targetLoss?: number;
+  /**
+   * Worker threads that breed, fit and score offspring; default one per core
+   * (os.availableParallelism()). 1 runs everything in the calling thread, and so does a run with
+   * population size × training rows below 100 000. Results are the same for any count.
+   */
+  workers?: number;
 }
 
 export interface ResolvedConstantOptimisation {
   readonly probability: number;
   readonly iterations: number;
   readonly finalIterations: number;
+  readonly maxRows: number;
 }
 
 export interface ResolvedOptions {
@@ -88,6 +98,7 @@ export interface ResolvedOptions {
   readonly constantOptimisation: ResolvedConstantOptimisation | null;
   readonly earlyStoppingGenerations: number;
   readonly targetLoss: number;
+  readonly workers: number;
 }
 
 function integerAtLeast(name: string, value: number, min: number): number {
@@ -133,6 +144,7 @@ function resolveConstantOptimisation(
     probability: inRange(`${name}.probability`, requested.probability ?? 0.1, 0, 1),
     iterations: integerAtLeast(`${name}.iterations`, requested.iterations ?? 10, 0),
     finalIterations: integerAtLeast(`${name}.finalIterations`, requested.finalIterations ?? 50, 0),
+    maxRows: integerAtLeast(`${name}.maxRows`, requested.maxRows ?? 256, 1),
   };
 }
 
@@ -213,5 +225,6 @@ export function resolveOptions(
     constantOptimisation: resolveConstantOptimisation(opts.constantOptimisation),
     earlyStoppingGenerations: resolveEarlyStopping(opts.earlyStoppingGenerations),
     targetLoss: inRange('targetLoss', opts.targetLoss ?? 1e-12, 0, Infinity),
+    workers: integerAtLeast('workers', opts.workers ?? availableParallelism(), 1),
   };
 }
