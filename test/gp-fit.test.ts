@@ -107,6 +107,30 @@ describe('gp fitSymbolicRegression', () => {
     expect(model.toSympy(maps)).toContain('speed, mass__kg_, angle = sympy.symbols(');
   });
 
+  test('tiny feature scales print without protection', () => {
+    const train = knownFormulaData(13, 120, 3);
+    const model = fitSymbolicRegression(train, null, {
+      seed: 2,
+      populationSize: 150,
+      generations: 5,
+    });
+    const xScale = [1e-4, 2e-5, 1e-6];
+    const xShift = [0.5, -0.25, 3];
+    const raw = train.columns.map((c, j) => c.map((v) => xShift[j] + xScale[j] * v));
+    const text = model.toInfix({ xShift, xScale, digits: 17 });
+    const evaluator = new ProgramEvaluator(raw, 120);
+    const printed = evaluator.evaluateOne(parseInfix(text, ['x0', 'x1', 'x2']));
+    evaluator.dispose();
+    const predicted = model.predict(train.columns);
+    for (let i = 0; i < 120; i++) {
+      const tol = 1e-6 * Math.max(1, Math.abs(predicted[i]));
+      expect(Math.abs(printed[i] - predicted[i]), `row ${i}: ${text}`).toBeLessThanOrEqual(tol);
+    }
+    expect(() => model.toInfix({ xScale: [1, 0, 1] })).toThrow(
+      /xScale\[1\] must be a finite non-zero number, got 0/,
+    );
+  });
+
   test('reports every generation and honours the time limit', () => {
     const train = knownFormulaData(8, 60);
     const seen: number[] = [];

@@ -33,16 +33,35 @@ export interface InfixOptions extends UnitMaps {
   readonly digits?: number;
 }
 
+/** Throws RangeError for a non-finite shift or a scale that is zero or not finite. */
+function checkMaps(maps: UnitMaps): void {
+  const check = (name: string, values: readonly number[] | undefined, nonZero: boolean): void => {
+    values?.forEach((v, j) => {
+      if (!Number.isFinite(v) || (nonZero && v === 0)) {
+        const expected = nonZero ? 'a finite non-zero number' : 'a finite number';
+        throw new RangeError(`toInfix: ${name}[${j}] must be ${expected}, got ${v}`);
+      }
+    });
+  };
+  check('xShift', maps.xShift, false);
+  check('xScale', maps.xScale, true);
+  check('yShift', maps.yShift === undefined ? undefined : [maps.yShift], false);
+  check('yScale', maps.yScale === undefined ? undefined : [maps.yScale], false);
+}
+
 /**
  * The simplified expression of a + b·p, with feature j replaced by (x_j − xShift[j]) /
  * xScale[j] and the output mapped to yShift + yScale·(a + b·p).
  */
 export function scaledExpr(program: Program, a: number, b: number, maps: UnitMaps = {}): Expr {
   const { xShift, xScale, yShift = 0, yScale = 1 } = maps;
+  checkMaps(maps);
   const inner = substituteVariables(programToExpr(program), (j) => {
     const shift = xShift?.[j] ?? 0;
     const scale = xScale?.[j] ?? 1;
-    return call('div', call('sub', variable(j), constant(shift)), constant(scale));
+    // Multiplying by 1/scale, not dividing, because protected division by a scale of at most
+    // 0.001 would return 1.
+    return call('mul', call('sub', variable(j), constant(shift)), constant(1 / scale));
   });
   const affine = call(
     'add',
