@@ -76,17 +76,23 @@ export class FittedFormula {
   readonly a: number;
   readonly b: number;
   readonly nFeatures: number;
+  private readonly printedIntercept: number;
 
-  constructor(program: Program, a: number, b: number, nFeatures: number) {
+  /**
+   * `yScale` is the spread of the training target; an intercept below 1e-12 of it is rounding
+   * noise of the least-squares fit and is printed as 0 (predict still uses it).
+   */
+  constructor(program: Program, a: number, b: number, nFeatures: number, yScale = 0) {
     this.program = program;
     this.a = a;
     this.b = b;
     this.nFeatures = nFeatures;
+    this.printedIntercept = Math.abs(a) <= 1e-12 * yScale ? 0 : a;
   }
 
   /** Node count of the simplified a + b·p. */
   get length(): number {
-    return exprLength(scaledExpr(this.program, this.a, this.b));
+    return exprLength(scaledExpr(this.program, this.printedIntercept, this.b));
   }
 
   /** Predictions for column-major features (nFeatures columns of equal length). */
@@ -115,13 +121,13 @@ export class FittedFormula {
 
   /** Infix text that parseInfix reads back; constants to `digits` (default 4) digits. */
   toInfix(opts: InfixOptions = {}): string {
-    const expr = scaledExpr(this.program, this.a, this.b, opts);
+    const expr = scaledExpr(this.program, this.printedIntercept, this.b, opts);
     return printInfix(expr, opts.featureNames, opts.digits ?? 4);
   }
 
   /** LaTeX math without delimiters; constants to `digits` (default 4) digits. */
   toLatex(opts: InfixOptions = {}): string {
-    const expr = scaledExpr(this.program, this.a, this.b, opts);
+    const expr = scaledExpr(this.program, this.printedIntercept, this.b, opts);
     return printLatex(expr, opts.featureNames, opts.digits ?? 4);
   }
 
@@ -131,13 +137,13 @@ export class FittedFormula {
    * (default 17, exact) digits.
    */
   toJavaScript(opts: InfixOptions & { name?: string } = {}): string {
-    const expr = scaledExpr(this.program, this.a, this.b, opts);
+    const expr = scaledExpr(this.program, this.printedIntercept, this.b, opts);
     return printJavaScript(expr, opts.featureNames, opts.digits ?? 17, opts.name);
   }
 
   /** A Python script that builds the formula as a sympy expression `expr` (see SympyOptions). */
   toSympy(opts: InfixOptions & { protectedOps?: boolean } = {}): string {
-    const expr = scaledExpr(this.program, this.a, this.b, opts);
+    const expr = scaledExpr(this.program, this.printedIntercept, this.b, opts);
     return printSympy(expr, this.nFeatures, {
       featureNames: opts.featureNames,
       digits: opts.digits,

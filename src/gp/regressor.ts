@@ -128,8 +128,9 @@ export function fitSymbolicRegression(
     validLosses ?? entries.map((e) => e.loss),
     options.selectionTolerance,
   );
+  const yScale = Math.sqrt(variance(train.y));
   const front = entries.map((entry, k): FrontEntry => {
-    const model = new FittedFormula(entry.program, entry.a, entry.b, nFeatures);
+    const model = new FittedFormula(entry.program, entry.a, entry.b, nFeatures, yScale);
     return {
       length: model.length,
       programLength: entry.program.length,
