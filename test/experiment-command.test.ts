@@ -8,7 +8,12 @@ import { LOCK_FILE } from '../src/experiment/lock.js';
 import { validateExperimentOptions, type RawExperimentOptions } from '../src/experiment/options.js';
 import { readRunLog } from '../src/experiment/run-log.js';
 import type { RunFunction, RunRecord, RunTask } from '../src/experiment/types.js';
-import { byRun, makeTempDir, writeFakeRunModule, writeRegressionCsv } from './experiment-fixtures.js';
+import {
+  byRun,
+  makeTempDir,
+  writeFakeRunModule,
+  writeRegressionCsv,
+} from './experiment-fixtures.js';
 
 const root = makeTempDir();
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -34,7 +39,10 @@ interface Outcome {
 }
 
 /** Runs the command in this thread with the fake run function, counting its calls. */
-async function run(raw: Partial<RawExperimentOptions>, runFunction = fake.runTask): Promise<Outcome> {
+async function run(
+  raw: Partial<RawExperimentOptions>,
+  runFunction = fake.runTask,
+): Promise<Outcome> {
   const calls: RunTask[] = [];
   const lines: string[] = [];
   const options = validateExperimentOptions({ dataDir: data, out, quick: true, ...raw });
@@ -70,23 +78,31 @@ describe('experimentCommand', () => {
 
   test('an existing runs.jsonl needs --resume', async () => {
     await run({});
-    await expect(run({})).rejects.toThrow(/already holds runs; pass --resume to continue it or choose another --out/);
+    await expect(run({})).rejects.toThrow(
+      /already contains runs; pass --resume to continue it or choose another --out/,
+    );
   });
 
   test('resume skips finished runs and completes the rest', async () => {
     const first = await run({});
     const logPath = join(out, 'runs.jsonl');
-    const lines = readFileSync(logPath, 'utf8').split('\n').filter((line) => line !== '');
+    const lines = readFileSync(logPath, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '');
     // Keep 7 complete lines and half of the 8th, as a killed process could leave.
     writeFileSync(logPath, `${lines.slice(0, 7).join('\n')}\n${lines[7].slice(0, 25)}`);
 
     const resumed = await run({ resume: true });
     expect(resumed.code).toBe(0);
     expect(resumed.calls).toHaveLength(11);
-    expect(resumed.lines.some((line) => line.includes('removed an incomplete last line (25 bytes)'))).toBe(true);
+    expect(
+      resumed.lines.some((line) => line.includes('removed an incomplete last line (25 bytes)')),
+    ).toBe(true);
     const { records } = readRunLog(logPath);
     expect(records).toHaveLength(18);
-    expect(byRun(records)).toEqual(byRun(first.calls.map((task) => fake.runTask(task) as RunRecord)));
+    expect(byRun(records)).toEqual(
+      byRun(first.calls.map((task) => fake.runTask(task) as RunRecord)),
+    );
   });
 
   test('resume with nothing left runs nothing', async () => {
@@ -113,7 +129,11 @@ describe('experimentCommand', () => {
   test('resume notices an edited data file', async () => {
     const dataCopy = join(root, `data-${counter}`);
     mkdirSync(dataCopy);
-    for (const [name, rows] of [['alpha', 30], ['beta', 40], ['gamma', 50]] as const) {
+    for (const [name, rows] of [
+      ['alpha', 30],
+      ['beta', 40],
+      ['gamma', 50],
+    ] as const) {
       writeRegressionCsv(dataCopy, name, rows, rows);
     }
     await run({ dataDir: dataCopy });
@@ -136,7 +156,11 @@ describe('experimentCommand', () => {
 
     const retry = await run({ resume: true });
     expect(retry.code).toBe(0);
-    expect(retry.calls.map((t) => `${t.dataset}/${t.trial}`)).toEqual(['beta/1', 'beta/1', 'beta/1']);
+    expect(retry.calls.map((t) => `${t.dataset}/${t.trial}`)).toEqual([
+      'beta/1',
+      'beta/1',
+      'beta/1',
+    ]);
     expect(readRunLog(join(out, 'runs.jsonl')).records).toHaveLength(18);
   });
 
@@ -144,13 +168,19 @@ describe('experimentCommand', () => {
     await expect(run({ datasets: 'alpha,delta' })).rejects.toThrow(
       'experiment: unknown dataset "delta" in --datasets; available: alpha, beta, gamma',
     );
-    await expect(run({ dataDir: join(root, 'missing') })).rejects.toThrow(/data folder .* not found/);
+    await expect(run({ dataDir: join(root, 'missing') })).rejects.toThrow(
+      /data folder .* not found/,
+    );
   });
 
-  test('a lock held by a live process is respected, a stale one taken over', async () => {
+  test('lock of a live process rejects', async () => {
     mkdirSync(out);
     writeFileSync(join(out, LOCK_FILE), `${process.ppid}\n`);
     await expect(run({})).rejects.toThrow(new RegExp(`held by running process ${process.ppid}`));
+  });
+
+  test('stale lock is replaced', async () => {
+    mkdirSync(out);
 
     // A process id that is certainly gone: a child that has already exited.
     const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);

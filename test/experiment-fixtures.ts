@@ -17,7 +17,7 @@ export function makeTempDir(): string {
   return mkdtempSync(join(tmpdir(), 'jacdistill-experiment-'));
 }
 
-/** Writes `name.csv` with features x0, x1, x2 and target y = sin(2·x0) + x1² − 0.5·x2 + noise. */
+/** Writes `name.csv` with features x0, x1, x2 and y = sin(2·x0) + x1² − 0.5·x2 + noise. */
 export function writeRegressionCsv(dir: string, name: string, nRows: number, seed: number): string {
   const rng = new Rng(seed);
   const lines = ['x0,x1,x2,y'];
@@ -82,10 +82,21 @@ export function runTask(task) {
       epochs: 10,
       seconds: 0.5,
     },
-    student: { ...own, fidelityR2: 0.8, formula: 'x0 + ' + unit(s.student, 6).toFixed(4), length: 3, seconds: 0.25 },
+    student: {
+      ...own,
+      fidelityR2: 0.8,
+      formula: 'x0 + ' + unit(s.student, 6).toFixed(4),
+      length: 3,
+      seconds: 0.25,
+    },
   };
   if (s.control.length > 0) {
-    record.seedControl = s.control.map((seed) => ({ seed, ...student(seed), length: 3, seconds: 0.25 }));
+    record.seedControl = s.control.map((seed) => ({
+      seed,
+      ...student(seed),
+      length: 3,
+      seconds: 0.25,
+    }));
   }
   return record;
 }

@@ -50,7 +50,18 @@ describe('validateExperimentOptions', () => {
   });
 
   test('parses lists and counts', () => {
-    const o = options(['--data-dir', 'd', '--lambdas', '0.1, 0,1e-3', '--datasets', 'a,b', '--trials', '4', '--workers', '2']);
+    const o = options([
+      '--data-dir',
+      'd',
+      '--lambdas',
+      '0.1, 0,1e-3',
+      '--datasets',
+      'a,b',
+      '--trials',
+      '4',
+      '--workers',
+      '2',
+    ]);
     expect(o.lambdas).toEqual([0, 1e-3, 0.1]);
     expect(o.datasets).toEqual(['a', 'b']);
     expect(o.trials).toBe(4);
@@ -64,7 +75,10 @@ describe('validateExperimentOptions', () => {
     [['--data-dir', 'd', '--lambdas', '0,-1'], /non-negative number, got "-1"/],
     [['--data-dir', 'd', '--lambdas', '0,abc'], /got "abc"/],
     [['--data-dir', 'd', '--lambdas', '0,0.1,1e-1'], /λ = 0.1 is listed twice/],
-    [['--data-dir', 'd', '--trials', '0'], /--trials value "0": expected an integer from 1 to 1000/],
+    [
+      ['--data-dir', 'd', '--trials', '0'],
+      /--trials value "0": expected an integer from 1 to 1000/,
+    ],
     [['--data-dir', 'd', '--trials', '2.5'], /--trials value "2.5"/],
     [['--data-dir', 'd', '--workers', '0'], /--workers value "0"/],
     [['--data-dir', 'd', '--datasets', 'a,,b'], /--datasets/],
@@ -106,7 +120,10 @@ describe('findDatasets and selectDatasets', () => {
 
   test('requested names keep their order; unknown ones list the available', () => {
     const found = findDatasets(data);
-    expect(selectDatasets(found, ['tiny', 'big'], null).map((f) => f.name)).toEqual(['tiny', 'big']);
+    expect(selectDatasets(found, ['tiny', 'big'], null).map((f) => f.name)).toEqual([
+      'tiny',
+      'big',
+    ]);
     expect(() => selectDatasets(found, ['huge'], null)).toThrow(
       'experiment: unknown dataset "huge" in --datasets; available: big, medium, small, tiny',
     );
@@ -140,11 +157,11 @@ describe('configDifference', () => {
     expect(configDifference(base, { ...base, budgets })?.field).toBe('budgets.teacher.maxSteps');
     expect(configDifference(base, { ...base, trials: 3 })?.field).toBe('trials');
     expect(configDifference(base, { ...base, lambdas: [0, 1] })?.field).toBe('lambdas');
-    expect(configDifference(base, { ...base, datasets: [{ name: 'a', sha256: '11' }] })?.field).toBe(
-      'datasets[0].sha256',
-    );
-    expect(configDifference(base, { ...base, preset: 'quick', budgets: QUICK_PRESET.budgets })?.field).toBe(
-      'preset',
-    );
+    expect(
+      configDifference(base, { ...base, datasets: [{ name: 'a', sha256: '11' }] })?.field,
+    ).toBe('datasets[0].sha256');
+    expect(
+      configDifference(base, { ...base, preset: 'quick', budgets: QUICK_PRESET.budgets })?.field,
+    ).toBe('preset');
   });
 });

@@ -43,7 +43,8 @@ async function collect(
   const failures: string[] = [];
   await runPool(tasks, lanes, executor, {
     onDone: (_task, record) => records.push(record),
-    onFailed: (task, message) => failures.push(`${task.dataset}/${task.lambda}/${task.trial}: ${message}`),
+    onFailed: (task, message) =>
+      failures.push(`${task.dataset}/${task.lambda}/${task.trial}: ${message}`),
   });
   return { records, failures };
 }
@@ -89,7 +90,7 @@ const { runTask: runTaskSync } = (await import(fakeUrl.href)) as { runTask: RunF
 describe('runPool', () => {
   const tasks = planRuns(config(['a', 'b']), files(['a', 'b']));
 
-  /** The fake module's runTask behind a random delay, so lanes finish out of order. */
+  /** Wraps the fake module's runTask in a random delay, so lanes finish out of order. */
   async function delayedFake(seed: number): Promise<RunFunction> {
     const { runTask } = (await import(fakeUrl.href)) as { runTask: RunFunction };
     const rng = new Rng(seed);
@@ -100,21 +101,21 @@ describe('runPool', () => {
   }
 
   test('records do not depend on lanes or task order', async () => {
-    const one = await collect(tasks, 1, () => inProcessExecutor(runTaskSync));
+    const oneLane = await collect(tasks, 1, () => inProcessExecutor(runTaskSync));
     const shuffled = [...tasks];
     new Rng(3).shuffle(shuffled);
     const fake = await delayedFake(11);
-    const three = await collect(shuffled, 3, () => inProcessExecutor(fake));
-    expect(three.records).toHaveLength(tasks.length);
-    expect(byRun(three.records)).toEqual(byRun(one.records));
-    expect(three.records.map((r) => r.trial)).not.toEqual(one.records.map((r) => r.trial));
+    const threeLanes = await collect(shuffled, 3, () => inProcessExecutor(fake));
+    expect(threeLanes.records).toHaveLength(tasks.length);
+    expect(byRun(threeLanes.records)).toEqual(byRun(oneLane.records));
+    const order = (records: RunRecord[]) =>
+      records.map((r) => `${r.dataset}/${r.lambda}/${r.trial}`);
+    expect(order(threeLanes.records)).not.toEqual(order(oneLane.records));
   });
 
   test('worker threads give the same records as the calling thread', async () => {
     const inThread = await collect(tasks, 1, () => inProcessExecutor(runTaskSync));
-    const workers = await collect(tasks, 2, () =>
-      workerExecutor({ runModule: fakeUrl }),
-    );
+    const workers = await collect(tasks, 2, () => workerExecutor({ runModule: fakeUrl }));
     expect(workers.failures).toEqual([]);
     expect(byRun(workers.records)).toEqual(byRun(inThread.records));
   });
@@ -123,9 +124,7 @@ describe('runPool', () => {
     const failDir = makeTempDir();
     try {
       const failing = writeFakeRunModule(failDir, { failTrial: 1 });
-      const result = await collect(tasks, 2, () =>
-        workerExecutor({ runModule: failing }),
-      );
+      const result = await collect(tasks, 2, () => workerExecutor({ runModule: failing }));
       expect(result.failures).toHaveLength(6);
       expect(result.failures[0]).toContain('fake failure in trial 1');
       expect(result.records).toHaveLength(tasks.length - 6);
@@ -138,9 +137,7 @@ describe('runPool', () => {
     const crashDir = makeTempDir();
     try {
       const crashing = writeFakeRunModule(crashDir, { crashTrial: 2 });
-      const result = await collect(tasks, 1, () =>
-        workerExecutor({ runModule: crashing }),
-      );
+      const result = await collect(tasks, 1, () => workerExecutor({ runModule: crashing }));
       expect(result.failures).toHaveLength(6);
       expect(result.failures[0]).toContain('exited with code 3');
       expect(result.records).toHaveLength(tasks.length - 6);
@@ -151,9 +148,7 @@ describe('runPool', () => {
 
   test('a worker that cannot load its module stops the pool', async () => {
     const missing = pathToFileURL(join(dir, 'missing-module.mjs'));
-    const run = collect(tasks, 2, () =>
-      workerExecutor({ runModule: missing }),
-    );
+    const run = collect(tasks, 2, () => workerExecutor({ runModule: missing }));
     await expect(run).rejects.toThrow(ExecutorStartError);
   });
 });

@@ -46,13 +46,31 @@ function runRecord(dataset: string, lambda: number, trial: number, spec: Spec): 
     trial,
     seeds: { split: 1, rows: 2, teacher: 3, student: 4, control: [] },
     rows: { train: 60, valid: 20, test: 20 },
-    teacher: { trainR2: 0.95, validR2: 0.9, testR2: spec.teacherTest, meanJacobianSq: 1 / (1 + lambda), epochs: 5, seconds: 1 },
-    student: { validR2: spec.studentValid, testR2: spec.studentTest, fidelityR2: 0.8, formula: 'x0', length: 3, seconds: 2 },
+    teacher: {
+      trainR2: 0.95,
+      validR2: 0.9,
+      testR2: spec.teacherTest,
+      meanJacobianSq: 1 / (1 + lambda),
+      epochs: 5,
+      seconds: 1,
+    },
+    student: {
+      validR2: spec.studentValid,
+      testR2: spec.studentTest,
+      fidelityR2: 0.8,
+      formula: 'x0',
+      length: 3,
+      seconds: 2,
+    },
   };
   if (spec.control !== undefined) {
-    r.seedControl = spec.control.map(
-      ([validR2, testR2], j): ControlStudentRecord => ({ seed: j, validR2, testR2, length: 3, seconds: 2 }),
-    );
+    r.seedControl = spec.control.map(([validR2, testR2], j): ControlStudentRecord => ({
+      seed: j,
+      validR2,
+      testR2,
+      length: 3,
+      seconds: 2,
+    }));
   }
   return r;
 }
@@ -70,9 +88,17 @@ function alpha(t: number): RunRecord[] {
       teacherTest: 0.9,
       studentValid: 0.5,
       studentTest: base,
-      control: [[0.5, base], [0.45, 0.9], [0.55, 0.42 + 0.015 * t]],
+      control: [
+        [0.5, base],
+        [0.45, 0.9],
+        [0.55, 0.42 + 0.015 * t],
+      ],
     }),
-    runRecord('alpha', 0.01, t, { teacherTest: 0.89 + 0.001 * t, studentValid: 0.6, studentTest: 0.6 + 0.02 * t }),
+    runRecord('alpha', 0.01, t, {
+      teacherTest: 0.89 + 0.001 * t,
+      studentValid: 0.6,
+      studentTest: 0.6 + 0.02 * t,
+    }),
     runRecord('alpha', 1, t, { teacherTest: 0.5, studentValid: 0.55, studentTest: 0.95 }),
   ];
 }
@@ -89,10 +115,18 @@ function beta(t: number): RunRecord[] {
       teacherTest: 0.8,
       studentValid: 0.3,
       studentTest: base,
-      control: [[0.3, base], [0.3, 0.9], [0.2, 0.9]],
+      control: [
+        [0.3, base],
+        [0.3, 0.9],
+        [0.2, 0.9],
+      ],
     }),
     runRecord('beta', 0.01, t, { teacherTest: 0.8, studentValid: 0.35, studentTest: 0.12 }),
-    runRecord('beta', 1, t, { teacherTest: 0.8 + 0.01 * t, studentValid: 0.4, studentTest: 0.02 - 0.01 * t }),
+    runRecord('beta', 1, t, {
+      teacherTest: 0.8 + 0.01 * t,
+      studentValid: 0.4,
+      studentTest: 0.02 - 0.01 * t,
+    }),
   ];
 }
 
@@ -211,9 +245,18 @@ describe('report from a hand-made runs.jsonl', () => {
 
   test('report.md has the glance table, the rule and the optimistic label', () => {
     expect(markdown).toContain('jacdistill experiment --data-dir data --quick');
-    expect(markdown).toContain('| dataset | trials | teacher R² | student R² | rel. gain | seed-control gain | p | verdict |');
-    expect(markdown).toContain('| alpha | 6 | 0.900 → 0.893 | 0.425 → 0.650 | +52.9% | +7.6% | 0.031 | improved; teacher dropped |');
-    expect(markdown).toContain('| beta | 6 | 0.800 → 0.825 | 0.075 → -0.005 | -106.7% | +0.0% | 0.031 | worsened; baseline ≈ 0 |');
+    expect(markdown).toContain(
+      '| dataset | trials | teacher R² | student R² | rel. gain | seed-control gain | p | ' +
+        'verdict |',
+    );
+    expect(markdown).toContain(
+      '| alpha | 6 | 0.900 → 0.893 | 0.425 → 0.650 | +52.9% | +7.6% | 0.031 | ' +
+        'improved; teacher dropped |',
+    );
+    expect(markdown).toContain(
+      '| beta | 6 | 0.800 → 0.825 | 0.075 → -0.005 | -106.7% | +0.0% | 0.031 | ' +
+        'worsened; baseline ≈ 0 |',
+    );
     expect(markdown).toContain('**Selection rule.**');
     expect(markdown).toContain('Optimistic, for comparison only');
     expect(markdown).toContain('| GP population × generations | 200 × 15 |');

@@ -16,8 +16,22 @@ function record(trial: number, lambda = 0): RunRecord {
     trial,
     seeds: { split: 1, rows: 2, teacher: 3, student: 4, control: [] },
     rows: { train: 6, valid: 2, test: 2 },
-    teacher: { trainR2: 0.9, validR2: 0.8, testR2: 0.85, meanJacobianSq: 1.5, epochs: 4, seconds: 0.1 },
-    student: { validR2: 0.5, testR2: 0.4, fidelityR2: 0.7, formula: 'x0 * 2', length: 3, seconds: 0.2 },
+    teacher: {
+      trainR2: 0.9,
+      validR2: 0.8,
+      testR2: 0.85,
+      meanJacobianSq: 1.5,
+      epochs: 4,
+      seconds: 0.1,
+    },
+    student: {
+      validR2: 0.5,
+      testR2: 0.4,
+      fidelityR2: 0.7,
+      formula: 'x0 * 2',
+      length: 3,
+      seconds: 0.2,
+    },
   };
 }
 
@@ -89,8 +103,13 @@ describe('readRunLog', () => {
 
   test('a run recorded twice is rejected with both line numbers', () => {
     const path = join(dir, 'duplicate.jsonl');
-    writeFileSync(path, encodeRecord(record(0)) + encodeRecord(record(1)) + encodeRecord(record(0)));
-    expect(() => readRunLog(path)).toThrow(/line 3: run \(toy, λ = 0, trial 0\) already recorded on line 1/);
+    writeFileSync(
+      path,
+      encodeRecord(record(0)) + encodeRecord(record(1)) + encodeRecord(record(0)),
+    );
+    expect(() => readRunLog(path)).toThrow(
+      /line 3: run \(toy, λ = 0, trial 0\) already recorded on line 1/,
+    );
   });
 
   test('a damaged complete line is rejected, not dropped', () => {

@@ -1,6 +1,6 @@
 // Module hooks that let Node 20 run the TypeScript sources directly in child processes and
-// worker threads started by the experiment tests: `.ts` files are transpiled (no type check)
-// and a missing `./x.js` import from a `.ts` file resolves to `./x.ts`.
+// worker threads started by the experiment tests. They transpile `.ts` files without a type
+// check, and resolve a missing `./x.js` import from a `.ts` file to `./x.ts`.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';

@@ -120,11 +120,17 @@ interface Trial {
   base: RunRecord;
 }
 
-function completeTrials(name: string, config: ExperimentConfig, records: readonly RunRecord[]): Trial[] {
+function completeTrials(
+  name: string,
+  config: ExperimentConfig,
+  records: readonly RunRecord[],
+): Trial[] {
   const byKey = new Map(records.filter((r) => r.dataset === name).map((r) => [runKey(r), r]));
   const trials: Trial[] = [];
   for (let trial = 0; trial < config.trials; trial++) {
-    const runs = config.lambdas.map((lambda) => byKey.get(runKey({ dataset: name, lambda, trial })));
+    const runs = config.lambdas.map((lambda) =>
+      byKey.get(runKey({ dataset: name, lambda, trial })),
+    );
     if (runs.some((r) => r === undefined)) continue;
     const complete = runs as RunRecord[];
     const base = complete[config.lambdas.indexOf(0)];
@@ -168,7 +174,11 @@ export function analyseDataset(
     trialsPlanned: config.trials,
     lambdas: [...lambdas],
     perLambda: lambdas.map((lambda, j) =>
-      summariseLambda(lambda, trials.map((t) => t.runs[j]), chosenIndex.filter((c) => c === j).length),
+      summariseLambda(
+        lambda,
+        trials.map((t) => t.runs[j]),
+        chosenIndex.filter((c) => c === j).length,
+      ),
     ),
     baseline: arm(baseTeacher, baseStudent),
     chosen: { ...arm(chosenTeacher, chosenStudent), lambdaPerTrial: chosen.map((r) => r.lambda) },
@@ -222,7 +232,11 @@ export function verdictOf(p: number, wPlus: number, wMinus: number): Verdict {
   return wPlus > wMinus ? 'improved' : 'worsened';
 }
 
-function summariseLambda(lambda: number, runs: readonly RunRecord[], timesChosen: number): LambdaSummary {
+function summariseLambda(
+  lambda: number,
+  runs: readonly RunRecord[],
+  timesChosen: number,
+): LambdaSummary {
   const of = (pick: (r: RunRecord) => number): MeanSd => meanSd(runs.map(pick));
   return {
     lambda,

@@ -1,6 +1,14 @@
 // config.json: the experiment configuration written atomically (temporary file, fsync, rename),
 // and the comparison that rejects a resume whose configuration differs from the stored one.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
 import { InputError } from '../core/errors.js';
 import type { ExperimentConfig } from './types.js';
 
@@ -36,13 +44,17 @@ export function writeConfig(path: string, config: ConfigFile): void {
 /** Reads config.json; throws InputError when it is missing or not valid JSON. */
 export function readConfig(path: string): ConfigFile {
   if (!existsSync(path)) {
-    throw new InputError(`readConfig: ${path} not found; give the output folder of jacdistill experiment`);
+    throw new InputError(
+      `readConfig: ${path} not found; give the output folder of jacdistill experiment`,
+    );
   }
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as ConfigFile;
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new InputError(`readConfig: ${path} is not valid JSON (${reason}); restore it or start a new --out`);
+    throw new InputError(
+      `readConfig: ${path} is not valid JSON (${reason}); restore it or start a new --out`,
+    );
   }
 }
 

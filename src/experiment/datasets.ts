@@ -28,14 +28,18 @@ export function findDatasets(dataDir: string): DatasetFile[] {
     throw new InputError(`experiment: data folder ${dataDir} not found; check --data-dir`);
   }
   if (!isDir) {
-    throw new InputError(`experiment: --data-dir ${dataDir} is a file, expected a folder of CSV files`);
+    throw new InputError(
+      `experiment: --data-dir ${dataDir} is a file, expected a folder of CSV files`,
+    );
   }
 
   const names = readdirSync(dir)
     .filter((file) => file.toLowerCase().endsWith('.csv'))
     .sort();
   if (names.length === 0) {
-    throw new InputError(`experiment: no .csv files in ${dataDir}; put one CSV file per dataset there`);
+    throw new InputError(
+      `experiment: no .csv files in ${dataDir}; put one CSV file per dataset there`,
+    );
   }
   return names.map((file) => describeFile(join(dir, file)));
 }
@@ -67,7 +71,9 @@ export function selectDatasets(
       const found = available.find((file) => file.name === name);
       if (found === undefined) {
         const names = available.map((file) => file.name).join(', ');
-        throw new InputError(`experiment: unknown dataset "${name}" in --datasets; available: ${names}`);
+        throw new InputError(
+          `experiment: unknown dataset "${name}" in --datasets; available: ${names}`,
+        );
       }
       return found;
     });

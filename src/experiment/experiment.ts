@@ -4,7 +4,13 @@ import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
-import { configDifference, CONFIG_FILE, readConfig, writeConfig, type ConfigFile } from './config-file.js';
+import {
+  configDifference,
+  CONFIG_FILE,
+  readConfig,
+  writeConfig,
+  type ConfigFile,
+} from './config-file.js';
 import { findDatasets, selectDatasets, type DatasetFile } from './datasets.js';
 import { acquireLock, LOCK_FILE } from './lock.js';
 import type { ExperimentOptions } from './options.js';
@@ -20,7 +26,13 @@ import { Progress } from './progress.js';
 import { writeReport } from './report-command.js';
 import { readRunLog, RunLogWriter, RUN_LOG_FILE } from './run-log.js';
 import { deriveRunSeeds } from './seeds.js';
-import { runKey, type ExperimentConfig, type RunFunction, type RunRecord, type RunTask } from './types.js';
+import {
+  runKey,
+  type ExperimentConfig,
+  type RunFunction,
+  type RunRecord,
+  type RunTask,
+} from './types.js';
 
 /** Ways to replace parts of the command, for tests and programmatic use. */
 export interface ExperimentHooks {
@@ -75,7 +87,10 @@ export async function experimentCommand(
 }
 
 /** Builds the configuration from the options, the preset and the CSV files of the data folder. */
-export function planConfig(options: ExperimentOptions): { config: ConfigFile; files: DatasetFile[] } {
+export function planConfig(options: ExperimentOptions): {
+  config: ConfigFile;
+  files: DatasetFile[];
+} {
   const preset = presetByName(options.quick ? 'quick' : 'full');
   const available = findDatasets(options.dataDir);
   const files = selectDatasets(available, options.datasets, preset.maxDatasets);
@@ -106,7 +121,14 @@ export function planRuns(config: ExperimentConfig, files: readonly DatasetFile[]
       if (file === undefined) throw new Error(`planRuns: no file for dataset ${name}`);
       for (const lambda of config.lambdas) {
         const seeds = deriveRunSeeds(name, lambda, trial, config.seedControlStudents);
-        tasks.push({ dataset: name, path: file.path, lambda, trial, seeds, budgets: config.budgets });
+        tasks.push({
+          dataset: name,
+          path: file.path,
+          lambda,
+          trial,
+          seeds,
+          budgets: config.budgets,
+        });
       }
     }
   }
@@ -135,7 +157,8 @@ function openOutput(
   const hasRuns = existsSync(logPath) && statSync(logPath).size > 0;
   if (hasRuns && !options.resume) {
     throw new InputError(
-      `experiment: ${logPath} already holds runs; pass --resume to continue it or choose another --out`,
+      `experiment: ${logPath} already contains runs; pass --resume to continue it ` +
+        'or choose another --out',
     );
   }
 
@@ -146,7 +169,9 @@ function openOutput(
     if (difference !== null) throw configMismatch(configPath, difference);
     const contents = readRunLog(logPath, { repair: true });
     if (contents.tornBytes > 0) {
-      log(`experiment: removed an incomplete last line (${contents.tornBytes} bytes) from ${logPath}`);
+      log(
+        `experiment: removed an incomplete last line (${contents.tornBytes} bytes) from ${logPath}`,
+      );
     }
     records = contents.records;
   }
@@ -210,7 +235,7 @@ function executorFactory(hooks: ExperimentHooks): () => Executor {
   return () => workerExecutor({ runModule, execArgv: hooks.execArgv });
 }
 
-/** The command line equivalent to `options`, for config.json and the report. */
+/** Formats the command line equivalent to `options`, for config.json and the report. */
 export function formatCommand(options: ExperimentOptions): string {
   const parts = ['jacdistill experiment', `--data-dir ${options.dataDir}`];
   if (options.quick) parts.push('--quick');

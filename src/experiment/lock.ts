@@ -1,12 +1,12 @@
 // A lock file in the output folder so that two processes never append to the same runs.jsonl.
-// It holds the owner's process id; a lock whose process no longer exists (killed) is taken over.
+// It contains the owner's process id. A lock whose process no longer exists (killed) is replaced.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
 
 export const LOCK_FILE = 'experiment.lock';
 
 /**
- * Creates `path` holding this process id. Throws InputError when another live process holds
+ * Creates `path` containing this process id. Throws InputError when another live process holds
  * it; a lock left by a process that no longer exists is replaced. Returns the release function.
  */
 export function acquireLock(path: string): () => void {
@@ -20,7 +20,9 @@ export function acquireLock(path: string): () => void {
     }
     rmSync(path, { force: true });
     if (!tryCreate(path)) {
-      throw new InputError(`experiment: ${path} was created by another process just now; choose another --out`);
+      throw new InputError(
+        `experiment: ${path} was created by another process just now; choose another --out`,
+      );
     }
   }
   return () => rmSync(path, { force: true });

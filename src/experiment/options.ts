@@ -38,14 +38,58 @@ export interface ExperimentFlag {
 }
 
 export const EXPERIMENT_FLAGS: readonly ExperimentFlag[] = [
-  { flag: '--data-dir', key: 'dataDir', valueName: 'DIR', help: 'folder of CSV files, target in the last column (required)' },
-  { flag: '--datasets', key: 'datasets', valueName: 'A,B,...', help: 'file names without .csv to run (default: every CSV; --quick: the 3 smallest)' },
-  { flag: '--lambdas', key: 'lambdas', valueName: 'X,Y,...', help: 'Jacobian penalty weights λ, must include 0 (default 0,1e-4,1e-3,1e-2,1e-1,1; --quick: 0,1e-3,1e-1)' },
-  { flag: '--trials', key: 'trials', valueName: 'N', help: 'random splits per dataset (default 10; --quick: 2)' },
-  { flag: '--workers', key: 'workers', valueName: 'N', help: 'runs executed in parallel worker threads (default: one per CPU core)' },
-  { flag: '--out', key: 'out', valueName: 'DIR', help: 'output folder for runs.jsonl, config.json and the report (default jacdistill-experiment-full or -quick)' },
-  { flag: '--resume', key: 'resume', valueName: null, help: 'continue an interrupted experiment in --out, skipping finished runs' },
-  { flag: '--quick', key: 'quick', valueName: null, help: 'small preset that finishes in a few minutes' },
+  {
+    flag: '--data-dir',
+    key: 'dataDir',
+    valueName: 'DIR',
+    help: 'folder of CSV files, target in the last column (required)',
+  },
+  {
+    flag: '--datasets',
+    key: 'datasets',
+    valueName: 'A,B,...',
+    help: 'file names without .csv to run (default: every CSV; --quick: the 3 smallest)',
+  },
+  {
+    flag: '--lambdas',
+    key: 'lambdas',
+    valueName: 'X,Y,...',
+    help:
+      'Jacobian penalty weights λ, must include 0 ' +
+      '(default 0,1e-4,1e-3,1e-2,1e-1,1; --quick: 0,1e-3,1e-1)',
+  },
+  {
+    flag: '--trials',
+    key: 'trials',
+    valueName: 'N',
+    help: 'random splits per dataset (default 10; --quick: 2)',
+  },
+  {
+    flag: '--workers',
+    key: 'workers',
+    valueName: 'N',
+    help: 'runs executed in parallel worker threads (default: one per CPU core)',
+  },
+  {
+    flag: '--out',
+    key: 'out',
+    valueName: 'DIR',
+    help:
+      'output folder for runs.jsonl, config.json and the report ' +
+      '(default jacdistill-experiment-full, or jacdistill-experiment-quick with --quick)',
+  },
+  {
+    flag: '--resume',
+    key: 'resume',
+    valueName: null,
+    help: 'continue an interrupted experiment in --out, skipping finished runs',
+  },
+  {
+    flag: '--quick',
+    key: 'quick',
+    valueName: null,
+    help: 'small preset that finishes in a few minutes',
+  },
 ];
 
 /**
@@ -64,7 +108,8 @@ export function parseExperimentArgs(argv: readonly string[]): RawExperimentOptio
       const known = EXPERIMENT_FLAGS.map((f) => f.flag).join(', ');
       throw new InputError(`experiment: unknown argument "${arg}"; valid options: ${known}`);
     }
-    if (seen.has(name)) throw new InputError(`experiment: option ${name} given twice; give it once`);
+    if (seen.has(name))
+      throw new InputError(`experiment: option ${name} given twice; give it once`);
     seen.add(name);
 
     if (spec.valueName === null) {
@@ -76,7 +121,9 @@ export function parseExperimentArgs(argv: readonly string[]): RawExperimentOptio
     if (eq >= 0) value = arg.slice(eq + 1);
     else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) value = argv[++i];
     if (value === undefined || value === '') {
-      throw new InputError(`experiment: missing value for ${name}; expected ${name} ${spec.valueName}`);
+      throw new InputError(
+        `experiment: missing value for ${name}; expected ${name} ${spec.valueName}`,
+      );
     }
     (raw as Record<string, unknown>)[spec.key] = value;
   }
@@ -86,7 +133,9 @@ export function parseExperimentArgs(argv: readonly string[]): RawExperimentOptio
 /** Validates raw option values; throws InputError naming the flag and the bad value. */
 export function validateExperimentOptions(raw: RawExperimentOptions): ExperimentOptions {
   if (raw.dataDir === undefined || raw.dataDir.trim() === '') {
-    throw new InputError('experiment: missing --data-dir; give the folder of CSV files, e.g. --data-dir data');
+    throw new InputError(
+      'experiment: missing --data-dir; give the folder of CSV files, e.g. --data-dir data',
+    );
   }
   return {
     dataDir: raw.dataDir,
@@ -107,7 +156,11 @@ function invalid(flag: string, value: string, reason: string): InputError {
 function parseNameList(text: string): string[] {
   const names = text.split(',').map((name) => name.trim());
   if (names.some((name) => name === '')) {
-    throw invalid('--datasets', text, 'expected comma-separated file names without .csv, e.g. --datasets airfoil,concrete');
+    throw invalid(
+      '--datasets',
+      text,
+      'expected comma-separated file names without .csv, e.g. --datasets airfoil,concrete',
+    );
   }
   const repeated = names.find((name, i) => names.indexOf(name) !== i);
   if (repeated !== undefined) throw invalid('--datasets', text, `"${repeated}" is listed twice`);
@@ -122,17 +175,29 @@ function parseLambdas(text: string): number[] {
     const item = part.trim();
     const value = Number(item);
     if (!DECIMAL.test(item) || !Number.isFinite(value) || value < 0) {
-      throw invalid('--lambdas', text, `λ must be a non-negative number, got "${item}"; e.g. --lambdas 0,1e-3,1e-1`);
+      throw invalid(
+        '--lambdas',
+        text,
+        `λ must be a non-negative number, got "${item}"; e.g. --lambdas 0,1e-3,1e-1`,
+      );
     }
     const lambda = value === 0 ? 0 : value;
     if (lambdas.includes(lambda)) throw invalid('--lambdas', text, `λ = ${lambda} is listed twice`);
     lambdas.push(lambda);
   }
   if (!lambdas.includes(0)) {
-    throw invalid('--lambdas', text, 'the list must include 0, the unpenalised baseline; e.g. --lambdas 0,1e-3');
+    throw invalid(
+      '--lambdas',
+      text,
+      'the list must include 0, the unpenalised baseline; e.g. --lambdas 0,1e-3',
+    );
   }
   if (lambdas.length < 2) {
-    throw invalid('--lambdas', text, 'expected 0 and at least one positive λ; e.g. --lambdas 0,1e-3');
+    throw invalid(
+      '--lambdas',
+      text,
+      'expected 0 and at least one positive λ; e.g. --lambdas 0,1e-3',
+    );
   }
   return lambdas.sort((a, b) => a - b);
 }

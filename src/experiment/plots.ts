@@ -52,7 +52,10 @@ export function niceTicks(lo: number, hi: number, maxTicks = 6): number[] {
  * values (one decade when there is a single positive λ).
  */
 export function lambdaAxisPositions(lambdas: readonly number[]): number[] {
-  const logs = lambdas.filter((l) => l > 0).map(Math.log10).sort((a, b) => a - b);
+  const logs = lambdas
+    .filter((l) => l > 0)
+    .map(Math.log10)
+    .sort((a, b) => a - b);
   const gap = logs.length > 1 ? (logs[logs.length - 1] - logs[0]) / (logs.length - 1) : 1;
   const zeroAt = logs.length > 0 ? logs[0] - gap : 0;
   return lambdas.map((l) => (l > 0 ? Math.log10(l) : zeroAt));
@@ -94,17 +97,35 @@ export function lambdaPlotSvg(d: DatasetReport): string {
   const x = scale(xLo, xHi, f.left, f.right);
 
   const series = [
-    { label: 'teacher', color: TEACHER_COLOR, dash: '', stats: d.perLambda.map((s) => s.teacherTestR2) },
-    { label: 'student', color: STUDENT_COLOR, dash: '6 4', stats: d.perLambda.map((s) => s.studentTestR2) },
+    {
+      label: 'teacher',
+      color: TEACHER_COLOR,
+      dash: '',
+      stats: d.perLambda.map((s) => s.teacherTestR2),
+    },
+    {
+      label: 'student',
+      color: STUDENT_COLOR,
+      dash: '6 4',
+      stats: d.perLambda.map((s) => s.studentTestR2),
+    },
   ];
-  const extremes = series.flatMap((s) => s.stats.flatMap((m) => [m.mean - (m.sd || 0), m.mean + (m.sd || 0)]));
+  const extremes = series.flatMap((s) =>
+    s.stats.flatMap((m) => [m.mean - (m.sd || 0), m.mean + (m.sd || 0)]),
+  );
   const [yLo, yHi] = r2Range(extremes);
   const y = scale(yLo, yHi, f.bottom, f.top);
   const clampY = (v: number): number => y(Math.min(yHi, Math.max(yLo, v)));
 
   const parts: string[] = [svgOpen(width, height)];
   parts.push(
-    text(width / 2, 24, `${d.name}: test R² against λ (mean ± sd over ${d.trials} trials)`, 'middle', 15),
+    text(
+      width / 2,
+      24,
+      `${d.name}: test R² against λ (mean ± sd over ${d.trials} trials)`,
+      'middle',
+      15,
+    ),
   );
   parts.push(...yGrid(f, y, niceTicks(yLo, yHi)));
   parts.push(...lambdaTicks(f, x, positions, d));
@@ -118,12 +139,21 @@ export function lambdaPlotSvg(d: DatasetReport): string {
       `<polyline points="${path}" fill="none" stroke="${s.color}" stroke-width="2" ` +
         `stroke-dasharray="${s.dash}"/>`,
     );
-    for (const p of drawable) parts.push(...marker(p.px, p.m.mean, p.m.sd, s.color, y, clampY, yLo));
+    for (const p of drawable)
+      parts.push(...marker(p.px, p.m.mean, p.m.sd, s.color, y, clampY, yLo));
   }
 
   parts.push(...legendRow(f.left, 42, series, ' test R²'));
   parts.push(text(f.left - 48, (f.top + f.bottom) / 2, 'test R²', 'middle', 13, -90));
-  parts.push(text((f.left + f.right) / 2, height - 14, 'λ (log scale; "picked" = trials where validation chose it)', 'middle', 12));
+  parts.push(
+    text(
+      (f.left + f.right) / 2,
+      height - 14,
+      'λ (log scale; "picked" = trials where validation chose it)',
+      'middle',
+      12,
+    ),
+  );
   parts.push('</svg>\n');
   return parts.join('\n');
 }
@@ -136,7 +166,14 @@ function svgOpen(width: number, height: number): string {
   );
 }
 
-function text(px: number, py: number, content: string, anchor: string, size: number, rotate = 0): string {
+function text(
+  px: number,
+  py: number,
+  content: string,
+  anchor: string,
+  size: number,
+  rotate = 0,
+): string {
   const transform = rotate !== 0 ? ` transform="rotate(${rotate} ${fixed(px)} ${fixed(py)})"` : '';
   return (
     `<text x="${fixed(px)}" y="${fixed(py)}" text-anchor="${anchor}" font-size="${size}"` +
@@ -144,21 +181,44 @@ function text(px: number, py: number, content: string, anchor: string, size: num
   );
 }
 
+/** A straight line; `extra` holds further attributes. */
+function line(x1: number, y1: number, x2: number, y2: number, stroke: string, extra = ''): string {
+  const ends = `x1="${fixed(x1)}" y1="${fixed(y1)}" x2="${fixed(x2)}" y2="${fixed(y2)}"`;
+  const more = extra === '' ? '' : ` ${extra}`;
+  return `<line ${ends} stroke="${stroke}"${more}/>`;
+}
+
+function rect(px: number, py: number, width: number, height: number, extra: string): string {
+  const box = `x="${fixed(px)}" y="${fixed(py)}" width="${fixed(width)}" height="${fixed(height)}"`;
+  return `<rect ${box} ${extra}/>`;
+}
+
 function yGrid(f: Frame, y: (v: number) => number, ticks: readonly number[]): string[] {
-  const out = [`<rect x="${f.left}" y="${f.top}" width="${f.right - f.left}" height="${f.bottom - f.top}" fill="none" stroke="#333"/>`];
+  const frame = rect(
+    f.left,
+    f.top,
+    f.right - f.left,
+    f.bottom - f.top,
+    'fill="none" stroke="#333"',
+  );
+  const out = [frame];
   for (const t of ticks) {
-    const py = fixed(y(t));
-    out.push(`<line x1="${f.left}" y1="${py}" x2="${f.right}" y2="${py}" stroke="#ddd"/>`);
+    out.push(line(f.left, y(t), f.right, y(t), '#ddd'));
     out.push(text(f.left - 6, y(t) + 4, String(t), 'end', 11));
   }
   return out;
 }
 
-function lambdaTicks(f: Frame, x: (v: number) => number, positions: readonly number[], d: DatasetReport): string[] {
+function lambdaTicks(
+  f: Frame,
+  x: (v: number) => number,
+  positions: readonly number[],
+  d: DatasetReport,
+): string[] {
   const out: string[] = [];
   d.lambdas.forEach((lambda, j) => {
     const px = x(positions[j]);
-    out.push(`<line x1="${fixed(px)}" y1="${f.bottom}" x2="${fixed(px)}" y2="${f.bottom + 5}" stroke="#333"/>`);
+    out.push(line(px, f.bottom, px, f.bottom + 5, '#333'));
     out.push(text(px, f.bottom + 18, formatLambda(lambda), 'middle', 11));
     out.push(text(px, f.bottom + 32, `picked ${d.perLambda[j]?.timesChosen ?? 0}`, 'middle', 10));
   });
@@ -166,15 +226,20 @@ function lambdaTicks(f: Frame, x: (v: number) => number, positions: readonly num
 }
 
 /** Two slanted strokes on the x axis between λ = 0 and the smallest positive λ. */
-function zeroBreak(f: Frame, x: (v: number) => number, positions: readonly number[], lambdas: readonly number[]): string {
+function zeroBreak(
+  f: Frame,
+  x: (v: number) => number,
+  positions: readonly number[],
+  lambdas: readonly number[],
+): string {
   const zero = lambdas.indexOf(0);
   const positive = positions.filter((_, j) => lambdas[j] > 0);
   if (zero < 0 || positive.length === 0) return '';
   const mid = x((positions[zero] + Math.min(...positive)) / 2);
-  const strokes = [-3, 3].map(
-    (dx) => `<line x1="${fixed(mid + dx - 3)}" y1="${f.bottom + 6}" x2="${fixed(mid + dx + 3)}" y2="${f.bottom - 6}" stroke="#333" stroke-width="1.5"/>`,
+  const strokes = [-3, 3].map((dx) =>
+    line(mid + dx - 3, f.bottom + 6, mid + dx + 3, f.bottom - 6, '#333', 'stroke-width="1.5"'),
   );
-  const gap = `<rect x="${fixed(mid - 5)}" y="${f.bottom - 1}" width="10" height="2" fill="white"/>`;
+  const gap = rect(mid - 5, f.bottom - 1, 10, 2, 'fill="white"');
   return [gap, ...strokes].join('\n');
 }
 
@@ -191,17 +256,16 @@ function marker(
   if (Number.isFinite(sd) && sd > 0) {
     const top = clampY(meanValue + sd);
     const bottom = clampY(meanValue - sd);
-    out.push(`<line x1="${fixed(px)}" y1="${fixed(top)}" x2="${fixed(px)}" y2="${fixed(bottom)}" stroke="${color}"/>`);
-    for (const py of [top, bottom]) {
-      out.push(`<line x1="${fixed(px - 4)}" y1="${fixed(py)}" x2="${fixed(px + 4)}" y2="${fixed(py)}" stroke="${color}"/>`);
-    }
+    out.push(line(px, top, px, bottom, color));
+    for (const py of [top, bottom]) out.push(line(px - 4, py, px + 4, py, color));
   }
   if (meanValue < yLo) {
     // Clipped mean: a down-pointing triangle at the bottom edge, with the value as a tooltip.
     const py = y(yLo);
+    const corners = `M${fixed(px - 5)},${fixed(py - 8)} L${fixed(px + 5)},${fixed(py - 8)}`;
     out.push(
-      `<path d="M${fixed(px - 5)},${fixed(py - 8)} L${fixed(px + 5)},${fixed(py - 8)} L${fixed(px)},${fixed(py)} Z" ` +
-        `fill="${color}"><title>${escapeXml(meanValue.toPrecision(4))}</title></path>`,
+      `<path d="${corners} L${fixed(px)},${fixed(py)} Z" fill="${color}">` +
+        `<title>${escapeXml(meanValue.toPrecision(4))}</title></path>`,
     );
   } else {
     out.push(`<circle cx="${fixed(px)}" cy="${fixed(y(meanValue))}" r="4" fill="${color}"/>`);
@@ -216,11 +280,10 @@ function legend(
   suffix: string,
 ): string[] {
   return series.flatMap((s, i) => {
-    const ly = fixed(py + i * 18);
+    const ly = py + i * 18;
     return [
-      `<line x1="${fixed(px)}" y1="${ly}" x2="${fixed(px + 28)}" y2="${ly}" stroke="${s.color}" ` +
-        `stroke-width="2" stroke-dasharray="${s.dash}"/>`,
-      text(px + 34, py + i * 18 + 4, `${s.label}${suffix}`, 'start', 12),
+      line(px, ly, px + 28, ly, s.color, `stroke-width="2" stroke-dasharray="${s.dash}"`),
+      text(px + 34, ly + 4, `${s.label}${suffix}`, 'start', 12),
     ];
   });
 }
@@ -262,11 +325,21 @@ export function summaryPlotSvg(datasets: readonly DatasetReport[]): string {
   const x = scale(lo - pad, hi + pad, f.left, f.right);
 
   const parts: string[] = [svgOpen(width, height)];
-  parts.push(text(width / 2, 24, 'Relative improvement of the student test R² over λ = 0', 'middle', 15));
+  parts.push(
+    text(width / 2, 24, 'Relative improvement of the student test R² over λ = 0', 'middle', 15),
+  );
   parts.push(...xGrid(f, x, niceTicks(lo - pad, hi + pad)));
   datasets.forEach((d, i) => {
     const rowTop = f.top + i * rowHeight;
-    parts.push(text(f.left - 8, rowTop + rowHeight / 2 + 4, `${d.name}${VERDICT_MARK[d.verdict]}`, 'end', 12));
+    parts.push(
+      text(
+        f.left - 8,
+        rowTop + rowHeight / 2 + 4,
+        `${d.name}${VERDICT_MARK[d.verdict]}`,
+        'end',
+        12,
+      ),
+    );
     const bars = [
       { value: d.relativeImprovement, color: STUDENT_COLOR },
       { value: d.seedControl.relativeImprovement, color: CONTROL_COLOR },
@@ -281,7 +354,15 @@ export function summaryPlotSvg(datasets: readonly DatasetReport[]): string {
     { label: 'seed control', color: CONTROL_COLOR, dash: '' },
   ];
   parts.push(...legendRow(f.left, f.bottom + 44, keys, ''));
-  parts.push(text(f.left, f.bottom + 70, '(+) / (−): significant change at the chosen λ, p < 0.05', 'start', 11));
+  parts.push(
+    text(
+      f.left,
+      f.bottom + 70,
+      '(+) / (−): significant change at the chosen λ, p < 0.05',
+      'start',
+      11,
+    ),
+  );
   parts.push('</svg>\n');
   return parts.join('\n');
 }
@@ -289,15 +370,14 @@ export function summaryPlotSvg(datasets: readonly DatasetReport[]): string {
 function xGrid(f: Frame, x: (v: number) => number, ticks: readonly number[]): string[] {
   const out: string[] = [];
   for (const t of ticks) {
-    const px = fixed(x(t));
     const stroke = t === 0 ? '#333' : '#ddd';
-    out.push(`<line x1="${px}" y1="${f.top}" x2="${px}" y2="${f.bottom}" stroke="${stroke}"/>`);
+    out.push(line(x(t), f.top, x(t), f.bottom, stroke));
     out.push(text(x(t), f.bottom + 16, `${Math.round(t * 100)}%`, 'middle', 11));
   }
   return out;
 }
 
-/** One bar from 0 to `value` clipped to `range`, and its value printed at `labelX`. */
+/** Draws one bar from 0 to `value` clipped to `range`, and prints the value at `labelX`. */
 function bar(
   x: (v: number) => number,
   top: number,

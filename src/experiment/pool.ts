@@ -73,7 +73,7 @@ export async function runPool(
   if (failure !== undefined) throw failure.reason;
 }
 
-/** An executor that calls `run` on the calling thread. */
+/** Creates an executor that calls `run` on the calling thread. */
 export function inProcessExecutor(run: RunFunction): Executor {
   return {
     execute: async (task) => run(task),
@@ -82,8 +82,8 @@ export function inProcessExecutor(run: RunFunction): Executor {
 }
 
 /**
- * The pipeline-backed run module next to this file: run-task.js in the build, run-task.ts in the
- * sources (which Node can load only with a TypeScript loader installed).
+ * Returns the URL of the pipeline-backed run module next to this file: run-task.js in the
+ * build, or run-task.ts in the sources, which Node can load only with a TypeScript loader.
  */
 export function defaultRunModule(): URL {
   const ext = extname(fileURLToPath(import.meta.url));
@@ -105,43 +105,46 @@ export type WorkerMessage =
   | { type: 'failed'; message: string };
 
 /**
- * Source of every worker thread, run with `eval: true`. It is plain JavaScript rather than a
- * module file so that the same code runs from the TypeScript sources and from the build. It
- * imports workerData.runModule, posts `ready` (or `start-failed` and exits), then answers each
- * RunTask with `done` or `failed`.
+ * Source of every worker thread, an ES module loaded from a `data:` URL. It is plain JavaScript
+ * rather than a module file so that the same code runs from the TypeScript sources and from the
+ * build, and a `data:` URL rather than `eval: true` because Node 20 skips `--import` preloads
+ * in eval workers. It imports workerData.runModule, posts `ready` (or `start-failed` and
+ * exits), then replies to each RunTask with `done` or `failed`.
  */
 export const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
+import { parentPort, workerData } from 'node:worker_threads';
+
 const describe = (err) => (err instanceof Error ? err.name + ': ' + err.message : String(err));
-import(workerData.runModule).then(
-  ({ runTask }) => {
-    if (typeof runTask !== 'function') {
-      throw new Error(workerData.runModule + ' must export a function runTask');
-    }
-    parentPort.on('message', (task) => {
-      Promise.resolve()
-        .then(() => runTask(task))
-        .then(
-          (record) => parentPort.postMessage({ type: 'done', record }),
-          (err) => parentPort.postMessage({ type: 'failed', message: describe(err) }),
-        );
-    });
-    parentPort.postMessage({ type: 'ready' });
-  },
-).catch((err) => {
+let runTask;
+try {
+  ({ runTask } = await import(workerData.runModule));
+  if (typeof runTask !== 'function') {
+    throw new Error(workerData.runModule + ' must export a function runTask');
+  }
+} catch (err) {
   parentPort.postMessage({ type: 'start-failed', message: describe(err) });
   process.exit(1);
+}
+parentPort.on('message', (task) => {
+  Promise.resolve()
+    .then(() => runTask(task))
+    .then(
+      (record) => parentPort.postMessage({ type: 'done', record }),
+      (err) => parentPort.postMessage({ type: 'failed', message: describe(err) }),
+    );
 });
+parentPort.postMessage({ type: 'ready' });
 `;
 
+const WORKER_URL = new URL(`data:text/javascript,${encodeURIComponent(WORKER_SOURCE)}`);
+
 /**
- * An executor backed by one worker thread running WORKER_SOURCE. A run that throws inside the
- * worker rejects with its message. A worker that exits or crashes rejects with
- * ExecutorStartError before it has loaded its run module and with ExecutorLostError afterwards.
+ * Starts one worker thread running WORKER_SOURCE and returns an executor backed by it. A run
+ * that throws inside the worker rejects with its message. A worker that exits or crashes rejects
+ * with ExecutorStartError before it has loaded its run module, and with ExecutorLostError after.
  */
 export function workerExecutor(options: WorkerExecutorOptions): Executor {
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
+  const worker = new Worker(WORKER_URL, {
     workerData: { runModule: options.runModule.href },
     execArgv: options.execArgv,
   });

@@ -29,13 +29,16 @@ export function writeReport(dir: string): {
   jsonPath: string;
 } {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new InputError(`report: folder ${dir} not found; give the --out folder of jacdistill experiment`);
+    throw new InputError(
+      `report: folder ${dir} not found; give the --out folder of jacdistill experiment`,
+    );
   }
   const config = readConfig(join(dir, CONFIG_FILE));
   const { records } = readRunLog(join(dir, RUN_LOG_FILE));
   const report = buildReport(config, records);
 
-  for (const d of report.datasets) writeFileAtomic(join(dir, plotFileName(d.name)), lambdaPlotSvg(d));
+  for (const d of report.datasets)
+    writeFileAtomic(join(dir, plotFileName(d.name)), lambdaPlotSvg(d));
   writeFileAtomic(join(dir, SUMMARY_PLOT_FILE), summaryPlotSvg(report.datasets));
   const jsonPath = join(dir, REPORT_JSON_FILE);
   const markdownPath = join(dir, REPORT_MARKDOWN_FILE);
@@ -48,7 +51,10 @@ export function writeReport(dir: string): {
  * Runs `jacdistill report DIR`: writes the report files and prints where they are. Returns 0;
  * throws InputError for a missing folder or config.json.
  */
-export function reportCommand(dir: string, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): number {
+export function reportCommand(
+  dir: string,
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): number {
   const { report, markdownPath } = writeReport(dir);
   log(
     `report: ${report.runs.finished} of ${report.runs.planned} runs, ` +

@@ -1,33 +1,41 @@
 // The experiment report: report.json (every figure) and report.md (method, a table to scan at a
 // glance, totals and per-dataset detail), built from config.json and runs.jsonl alone.
-import { analyseDataset, ALPHA, BASE_NEAR_ZERO, summariseOverall, type DatasetReport, type OverallReport } from './analysis.js';
+import {
+  analyseDataset,
+  ALPHA,
+  BASE_NEAR_ZERO,
+  summariseOverall,
+  type DatasetReport,
+  type MeanSd,
+  type OverallReport,
+} from './analysis.js';
 import type { ConfigFile } from './config-file.js';
 import { formatLambda } from './plots.js';
 import type { Budgets, PresetName, RunRecord } from './types.js';
 
 export const SELECTION_RULE =
-  'For each dataset and trial, λ is chosen as the value whose student has the highest R² on the ' +
-  'validation split (ties go to the smaller λ); the test split is never used for this choice.';
+  'For each dataset and trial, λ is chosen as the value whose student has the highest R² on ' +
+  'the validation split (ties go to the smaller λ). The test split is never used for this choice.';
 
 export const SEED_CONTROL_RULE =
-  'Seed control: the λ = 0 teacher of each trial is distilled by as many students as there are λ ' +
-  'values, each with its own GP seed, and the one with the highest validation R² is kept. Choosing ' +
-  'among k students by validation R² gains something even without the penalty; the penalty\'s own ' +
-  'effect is the chosen-λ result minus the seed control.';
+  'Seed control: the λ = 0 teacher of each trial is distilled by as many students as there are ' +
+  'λ values, each with its own GP seed, and the one with the highest validation R² is kept. ' +
+  'Choosing among k students by validation R² gains something even without the penalty, so ' +
+  "the penalty's own effect is the chosen-λ result minus the seed control.";
 
 export const RELATIVE_IMPROVEMENT_RULE =
-  'Relative improvement = (mean chosen − mean baseline) / |mean baseline| of the student test R² ' +
-  'over trials, baseline = λ = 0. When |mean baseline| is near 0 the ratio is huge or flips sign ' +
-  `for a small absolute change, so datasets with |baseline| < ${BASE_NEAR_ZERO} are flagged; the ` +
-  'mean of per-trial differences (absolute R²) is given beside it.';
+  'Relative improvement = (mean chosen − mean baseline) / |mean baseline| of the student test ' +
+  'R² over trials, with λ = 0 as the baseline. When |mean baseline| is near 0, a small absolute ' +
+  'change gives a huge ratio or flips its sign, so datasets with |baseline| < ' +
+  `${BASE_NEAR_ZERO} are flagged. The mean of per-trial differences (absolute R²) is given too.`;
 
 export const TEST_RULE =
-  'Wilcoxon signed-rank tests pair the trials (same split and teacher initialisation for every λ): ' +
-  'two-sided for the student (exact null distribution without ties for up to 50 pairs, otherwise ' +
-  'the normal approximation with tie and continuity corrections; zero differences dropped), ' +
-  `one-sided for a drop of the teacher's test R². A dataset is improved or worsened when p < ${ALPHA} ` +
-  'and W+ > W− or W+ < W−, else unchanged. With n trials the smallest two-sided p is 2/2ⁿ, so at ' +
-  'least 6 trials are needed to reach p < 0.05.';
+  'Wilcoxon signed-rank tests pair the trials, which share the split and the teacher ' +
+  'initialisation across λ. The student test is two-sided and the teacher test one-sided (a ' +
+  'drop). Without ties and for up to 50 pairs the p-value is exact; otherwise it comes from the ' +
+  'normal approximation with tie and continuity corrections. Zero differences are dropped. A ' +
+  `dataset is improved or worsened when p < ${ALPHA} and W+ > W− or W+ < W−, else unchanged. ` +
+  'With n trials the smallest two-sided p is 2/2ⁿ, so at least 6 trials are needed for p < 0.05.';
 
 export interface ExperimentReport {
   command: string;
@@ -91,8 +99,8 @@ function r2(value: number): string {
   return Number.isFinite(value) ? value.toFixed(3) : '—';
 }
 
-function r2Sd(m: number, sd: number): string {
-  return Number.isFinite(sd) ? `${r2(m)} ± ${sd.toFixed(3)}` : r2(m);
+function r2Sd({ mean, sd }: MeanSd): string {
+  return Number.isFinite(sd) ? `${r2(mean)} ± ${sd.toFixed(3)}` : r2(mean);
 }
 
 function pct(value: number): string {
@@ -184,22 +192,24 @@ function glanceSection(report: ExperimentReport): string[] {
 
 function overallSection(report: ExperimentReport): string[] {
   const o = report.overall;
+  const seeds = report.seedControlStudents;
   return [
     '## Overall',
     '',
     `Over ${o.datasets} datasets with at least one complete trial:`,
     '',
-    `- Relative improvement of the student at the chosen λ: mean ${pct(o.meanRelativeImprovement)}, ` +
-      `median ${pct(o.medianRelativeImprovement)}.`,
-    `- Seed control (best of ${report.seedControlStudents} GP seeds at λ = 0): mean ` +
-      `${pct(o.meanRelativeImprovementSeedControl)}, median ${pct(o.medianRelativeImprovementSeedControl)}.`,
+    `- Relative improvement of the student at the chosen λ: mean ` +
+      `${pct(o.meanRelativeImprovement)}, median ${pct(o.medianRelativeImprovement)}.`,
+    `- Seed control (best of ${seeds} GP seeds at λ = 0): ` +
+      `mean ${pct(o.meanRelativeImprovementSeedControl)}, ` +
+      `median ${pct(o.medianRelativeImprovementSeedControl)}.`,
     `- The penalty's own effect (chosen λ minus seed control): mean ${pct(o.meanPenaltyEffect)}.`,
     `- Student significantly improved on ${o.improved}, worsened on ${o.worsened}, unchanged on ` +
       `${o.unchanged} datasets (p < ${ALPHA}, against λ = 0).`,
     `- Teacher test R² dropped significantly at the chosen λ on ${o.teacherDropped} datasets ` +
       `(one-sided p < ${ALPHA}).`,
     `- ${o.baseNearZero} datasets have |baseline student R²| < ${BASE_NEAR_ZERO}, where the ` +
-      'relative improvement is unstable; the median is less sensitive to them than the mean.',
+      'relative improvement is unstable. The median is less sensitive to them than the mean.',
     `- Optimistic, for comparison only: with λ picked on the test split, the mean relative ` +
       `improvement would be ${pct(o.meanRelativeImprovementTestPicked)}.`,
     '',
@@ -209,8 +219,6 @@ function overallSection(report: ExperimentReport): string[] {
 }
 
 function methodSection(report: ExperimentReport): string[] {
-  const b = report.budgets;
-  const runs = Math.max(1, report.runs.finished);
   return [
     '## Method',
     '',
@@ -219,71 +227,113 @@ function methodSection(report: ExperimentReport): string[] {
     `- ${report.rules.relativeImprovement}`,
     `- ${report.rules.tests}`,
     '- Each trial splits the data 60/20/20 into training, validation and test rows with a seed ' +
-      'derived from (dataset, trial); the teacher initialisation uses the same kind of seed, so ' +
-      'every λ of a trial sees the same rows and starting weights. The GP seed derives from ' +
-      '(dataset, λ, trial). Only trials with every λ finished enter the statistics.',
+      'derived from (dataset, trial). The teacher initialisation seed derives from the same ' +
+      'pair, so every λ of a trial trains on the same rows from the same starting weights. The ' +
+      'GP seed derives from (dataset, λ, trial). Only trials with every λ finished enter the ' +
+      'statistics.',
     '',
+    ...budgetSection(report),
+  ];
+}
+
+function budgetSection(report: ExperimentReport): string[] {
+  const { teacher, student, datasetMaxRows } = report.budgets;
+  const runs = Math.max(1, report.runs.finished);
+  const perRun = (seconds: number): string => (seconds / runs).toFixed(2);
+  const rows: [string, string][] = [
+    ['rows per dataset (seeded subsample before the split)', `${datasetMaxRows}`],
+    ['teacher hidden layers', teacher.hidden.join(' × ')],
+    ['teacher max steps / min steps', `${teacher.maxSteps} / ${teacher.minSteps}`],
+    ['teacher patience (epochs and steps)', `${teacher.patience} and ${teacher.patienceSteps}`],
+    ['teacher batch size / learning rate', `${teacher.batchSize} / ${teacher.learningRate}`],
+    ['GP population × generations', `${student.populationSize} × ${student.generations}`],
+    ['GP time limit (safety cap)', `${student.timeLimitSeconds} s`],
+    ['GP max program length', `${student.maxLength}`],
+    ['student rows / augmentation copies per row', `${student.maxRows} / ${student.augment}`],
+  ];
+  return [
     '### Budgets per run',
     '',
     '| budget | value |',
     '| --- | --- |',
-    `| rows per dataset (seeded subsample before the split) | ${b.datasetMaxRows} |`,
-    `| teacher hidden layers | ${b.teacher.hidden.join(' × ')} |`,
-    `| teacher max steps / min steps | ${b.teacher.maxSteps} / ${b.teacher.minSteps} |`,
-    `| teacher patience (epochs and steps) | ${b.teacher.patience} and ${b.teacher.patienceSteps} |`,
-    `| teacher batch size / learning rate | ${b.teacher.batchSize} / ${b.teacher.learningRate} |`,
-    `| GP population × generations | ${b.student.populationSize} × ${b.student.generations} |`,
-    `| GP time limit (safety cap) | ${b.student.timeLimitSeconds} s |`,
-    `| GP max program length | ${b.student.maxLength} |`,
-    `| student rows / augmentation copies per row | ${b.student.maxRows} / ${b.student.augment} |`,
+    ...rows.map(([name, value]) => `| ${name} | ${value} |`),
     '',
     `Measured over ${report.runs.finished} finished runs: teacher ` +
-      `${(report.seconds.teacher / runs).toFixed(2)} s per run, student ` +
-      `${(report.seconds.student / runs).toFixed(2)} s per run, seed-control students ` +
-      `${report.seconds.seedControl.toFixed(0)} s in total (single-thread seconds, summed over workers).`,
+      `${perRun(report.seconds.teacher)} s per run, student ${perRun(report.seconds.student)} s ` +
+      `per run, seed-control students ${report.seconds.seedControl.toFixed(0)} s in total ` +
+      '(single-thread seconds, summed over workers).',
     '',
   ];
 }
 
+const LAMBDA_TABLE_HEADER = [
+  'λ',
+  'picked',
+  'teacher train R²',
+  'teacher test R²',
+  'student valid R²',
+  'student test R²',
+  'fidelity R²',
+  'mean ‖∂f/∂x‖²',
+  'length',
+  'seconds (teacher / student)',
+];
+
+function lambdaTable(d: DatasetReport): string[] {
+  const rows = d.perLambda.map((s) => [
+    formatLambda(s.lambda),
+    `${s.timesChosen}`,
+    r2Sd(s.teacherTrainR2),
+    r2Sd(s.teacherTestR2),
+    r2Sd(s.studentValidR2),
+    r2Sd(s.studentTestR2),
+    r2(s.fidelityR2.mean),
+    number(s.meanJacobianSq.mean),
+    number(s.length.mean),
+    `${number(s.teacherSeconds.mean, 2)} / ${number(s.studentSeconds.mean, 2)}`,
+  ]);
+  return [
+    `| ${LAMBDA_TABLE_HEADER.join(' | ')} |`,
+    '| ---: | ---: | --- | --- | --- | --- | ---: | ---: | ---: | --- |',
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ];
+}
+
+function datasetFindings(d: DatasetReport): string[] {
+  const studentChosen = r2Sd({ mean: d.chosen.studentTestR2Mean, sd: d.chosen.studentTestR2Sd });
+  const studentBase = r2Sd({ mean: d.baseline.studentTestR2Mean, sd: d.baseline.studentTestR2Sd });
+  const teacherChosen = r2Sd({ mean: d.chosen.teacherTestR2Mean, sd: d.chosen.teacherTestR2Sd });
+  const teacherBase = r2Sd({ mean: d.baseline.teacherTestR2Mean, sd: d.baseline.teacherTestR2Sd });
+  const control = d.seedControl;
+  const w = d.wilcoxon;
+  return [
+    `- Chosen λ (validation): student test R² ${studentChosen} against ${studentBase} at ` +
+      `λ = 0: ${pct(d.relativeImprovement)} relative, mean per-trial difference ` +
+      `${number(d.meanDifference)}, Wilcoxon p = ${pValue(d.wilcoxonP)} (n = ${w.n}, ` +
+      `W+ = ${w.wPlus}, W− = ${w.wMinus}, ${w.method}); ${d.verdict}.`,
+    `- Teacher test R² ${teacherChosen} against ${teacherBase}: one-sided p of a drop ` +
+      `= ${pValue(d.teacherDropP)}${d.teacherDropped ? ' (significant drop)' : ''}.`,
+    `- Seed control: student test R² ` +
+      `${r2Sd({ mean: control.studentTestR2Mean, sd: control.studentTestR2Sd })}, ` +
+      `${pct(control.relativeImprovement)} relative (p = ${pValue(control.wilcoxonP)}). ` +
+      `Penalty's own effect ${pct(d.penaltyEffect.relativeImprovement)}, mean per-trial ` +
+      `difference ${number(d.penaltyEffect.meanDifference)} ` +
+      `(p = ${pValue(d.penaltyEffect.wilcoxonP)}).`,
+    `- Chosen λ per trial: ${d.chosen.lambdaPerTrial.map(formatLambda).join(', ') || '—'}.`,
+    `- Optimistic, for comparison only (λ picked on the test split): student test R² ` +
+      `${r2(d.testPicked.studentTestR2Mean)}, ${pct(d.testPicked.relativeImprovement)} relative.`,
+  ];
+}
+
 function datasetSection(d: DatasetReport): string[] {
-  const rows = d.perLambda.map((s) =>
-    [
-      formatLambda(s.lambda),
-      `${s.timesChosen}`,
-      r2Sd(s.teacherTrainR2.mean, s.teacherTrainR2.sd),
-      r2Sd(s.teacherTestR2.mean, s.teacherTestR2.sd),
-      r2Sd(s.studentValidR2.mean, s.studentValidR2.sd),
-      r2Sd(s.studentTestR2.mean, s.studentTestR2.sd),
-      r2(s.fidelityR2.mean),
-      number(s.meanJacobianSq.mean),
-      number(s.length.mean),
-      `${number(s.teacherSeconds.mean, 2)} / ${number(s.studentSeconds.mean, 2)}`,
-    ].join(' | '),
-  );
   return [
     `## ${d.name}`,
     '',
     `${d.trials} of ${d.trialsPlanned} trials complete.`,
     '',
-    '| λ | picked | teacher train R² | teacher test R² | student valid R² | student test R² | fidelity R² | mean ‖∂f/∂x‖² | length | seconds (teacher / student) |',
-    '| ---: | ---: | --- | --- | --- | --- | ---: | ---: | ---: | --- |',
-    ...rows.map((row) => `| ${row} |`),
+    ...lambdaTable(d),
     '',
-    `- Chosen λ (validation): student test R² ${r2Sd(d.chosen.studentTestR2Mean, d.chosen.studentTestR2Sd)} ` +
-      `against ${r2Sd(d.baseline.studentTestR2Mean, d.baseline.studentTestR2Sd)} at λ = 0: ` +
-      `${pct(d.relativeImprovement)} relative, mean per-trial difference ${number(d.meanDifference)}, ` +
-      `Wilcoxon p = ${pValue(d.wilcoxonP)} (n = ${d.wilcoxon.n}, W+ = ${d.wilcoxon.wPlus}, ` +
-      `W− = ${d.wilcoxon.wMinus}, ${d.wilcoxon.method}); ${d.verdict}.`,
-    `- Teacher test R² ${r2Sd(d.chosen.teacherTestR2Mean, d.chosen.teacherTestR2Sd)} against ` +
-      `${r2Sd(d.baseline.teacherTestR2Mean, d.baseline.teacherTestR2Sd)}: one-sided p of a drop ` +
-      `= ${pValue(d.teacherDropP)}${d.teacherDropped ? ' (significant drop)' : ''}.`,
-    `- Seed control: student test R² ${r2Sd(d.seedControl.studentTestR2Mean, d.seedControl.studentTestR2Sd)}, ` +
-      `${pct(d.seedControl.relativeImprovement)} relative (p = ${pValue(d.seedControl.wilcoxonP)}); ` +
-      `penalty's own effect ${pct(d.penaltyEffect.relativeImprovement)}, mean per-trial difference ` +
-      `${number(d.penaltyEffect.meanDifference)} (p = ${pValue(d.penaltyEffect.wilcoxonP)}).`,
-    `- Chosen λ per trial: ${d.chosen.lambdaPerTrial.map(formatLambda).join(', ') || '—'}.`,
-    `- Optimistic, for comparison only (λ picked on the test split): student test R² ` +
-      `${r2(d.testPicked.studentTestR2Mean)}, ${pct(d.testPicked.relativeImprovement)} relative.`,
+    ...datasetFindings(d),
     '',
     `![${d.name}: test R² against λ](${encodeURIComponent(plotFileName(d.name))})`,
     '',

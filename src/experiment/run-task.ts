@@ -92,9 +92,18 @@ function studentRecord(m: StudentMetrics): StudentRecord {
 
 /** Executes one run and returns its record. */
 export function runTask(task: RunTask): RunRecord {
-  const data = capRows(loadDataset(task.path, task.dataset), task.budgets.datasetMaxRows, task.seeds.rows);
+  const data = capRows(
+    loadDataset(task.path, task.dataset),
+    task.budgets.datasetMaxRows,
+    task.seeds.rows,
+  );
   const prep = prepareData(data, task.seeds.split);
-  const teacher = runTeacher(prep, task.lambda, task.seeds.teacher, teacherOptions(task.budgets, prep.train.nRows));
+  const teacher = runTeacher(
+    prep,
+    task.lambda,
+    task.seeds.teacher,
+    teacherOptions(task.budgets, prep.train.nRows),
+  );
   const options = studentOptions(task.budgets);
   const student = runStudent(prep, teacher.teacher, task.seeds.student, options);
 
@@ -110,7 +119,8 @@ export function runTask(task: RunTask): RunRecord {
   if (task.seeds.control.length > 0) {
     record.seedControl = task.seeds.control.map((seed, j): ControlStudentRecord => {
       // The first control student is the run's own student, already fitted with this seed.
-      const metrics = j === 0 ? student.metrics : runStudent(prep, teacher.teacher, seed, options).metrics;
+      const metrics =
+        j === 0 ? student.metrics : runStudent(prep, teacher.teacher, seed, options).metrics;
       return {
         seed,
         validR2: metrics.validR2,

@@ -28,11 +28,12 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * Complementary error function erfc(x) = 1 − erf(x), within about 1e-14 relative of reference
- * values. For |x| < 1.5 it sums the series erf(x) = (2/√π)·e^(−x²)·Σ 2ⁿ x^(2n+1) / (1·3·…·(2n+1)),
+ * Computes the complementary error function erfc(x) = 1 − erf(x), within about 1e-14 relative
+ * of table values. For |x| < 1.5 it sums the series
+ *   erf(x) = (2/√π)·e^(−x²)·Σ 2ⁿ x^(2n+1) / (1·3·…·(2n+1)),
  * whose terms are all positive. Beyond that, where 1 − erf(x) would cancel, it evaluates 100
- * levels of the continued fraction erfc(x) = e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …))))
- * from the bottom up.
+ * levels of the continued fraction, from the bottom up:
+ *   erfc(x) = e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))).
  */
 export function erfc(x: number): number {
   if (Number.isNaN(x)) return NaN;

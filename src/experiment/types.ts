@@ -9,7 +9,7 @@ export interface Budgets {
     /** Hidden layer widths of the tanh MLP teacher. */
     hidden: number[];
     /**
-     * Upper bound on optimiser steps; a run's epoch limit is this divided by the minibatches
+     * Upper bound on optimiser steps. A run's epoch limit is this divided by the minibatches
      * per epoch (rounded up), so every dataset gets about the same training cost.
      */
     maxSteps: number;
@@ -125,7 +125,7 @@ export interface RunRecord {
 /** Executes one run; the worker module exports it as `runTask`. */
 export type RunFunction = (task: RunTask) => RunRecord | Promise<RunRecord>;
 
-/** The key that identifies a run within an experiment. */
+/** Builds the key that identifies a run within an experiment. */
 export function runKey(run: { dataset: string; lambda: number; trial: number }): string {
   return `${run.dataset}\u0000${run.lambda}\u0000${run.trial}`;
 }
