@@ -3,14 +3,14 @@
 import { InputError } from '../core/errors.js';
 import type { ArchiveEntry } from './archive.js';
 import { ProgramEvaluator } from './evaluate.js';
-import { localBreeder } from './evolve.js';
+import { localBreeder, type Scorer } from './evolve.js';
 import { makeTarget, scaledMse } from './loss.js';
 import { FittedFormula } from './model.js';
 import { SymbolicModel, type FrontEntry, type SymbolicRegressionModel } from './result.js';
 import { constNode } from './program.js';
 import { WorkerPool } from './pool.js';
 import { polishFront, runEvolution, type RunResult } from './run.js';
-import { resolveOptions, type SymbolicRegressionOptions } from './options.js';
+import { resolveOptions, type ResolvedOptions, type SymbolicRegressionOptions } from './options.js';
 import { evolutionConfig, trainingScorer, variance, type RegressionData } from './setup.js';
 
 export type { RegressionData };
@@ -73,6 +73,64 @@ export function chooseModel(selectionLosses: readonly number[], tolerance: numbe
  */
 const MIN_PARALLEL_WORK = 100_000;
 
+function checkInputs(train: RegressionData, valid: RegressionData | null): void {
+  if (train.y.length < 2) {
+    throw new InputError(
+      `fitSymbolicRegression: train must have at least 2 rows, got ${train.y.length}`,
+    );
+  }
+  checkData('train', train, null);
+  if (valid === null) return;
+  checkData('valid', valid, train.columns.length);
+  if (valid.y.length === 0) {
+    throw new InputError('fitSymbolicRegression: valid must have at least 1 row, got 0');
+  }
+}
+
+/** Runs the evolution, breeding in worker threads when the run is large enough. */
+function evolve(
+  options: ResolvedOptions,
+  train: RegressionData,
+  score: Scorer,
+  started: number,
+): RunResult {
+  const config = evolutionConfig(options, train);
+  const local = localBreeder(config, score);
+  const parallel =
+    options.workers > 1 && options.populationSize * train.y.length >= MIN_PARALLEL_WORK;
+  const pool = parallel ? WorkerPool.create(options.workers, options, train) : null;
+  try {
+    const breeder = pool === null ? local : pool.breeder(local);
+    return runEvolution(options, config, score, breeder, started);
+  } finally {
+    pool?.close();
+  }
+}
+
+/** Front entries with validation losses, printed formulas and the chosen index. */
+function describeFront(
+  entries: readonly ArchiveEntry[],
+  train: RegressionData,
+  valid: RegressionData | null,
+  tolerance: number,
+): { front: FrontEntry[]; chosenIndex: number } {
+  const validLosses = valid === null ? null : validationLosses(entries, valid);
+  const chosenIndex = chooseModel(validLosses ?? entries.map((e) => e.loss), tolerance);
+  const yScale = Math.sqrt(variance(train.y));
+  const front = entries.map((entry, k): FrontEntry => {
+    const model = new FittedFormula(entry.program, entry.a, entry.b, train.columns.length, yScale);
+    return {
+      length: model.length,
+      programLength: entry.program.length,
+      loss: entry.loss,
+      validationLoss: validLosses === null ? null : validLosses[k],
+      formula: model.toInfix(),
+      model,
+    };
+  });
+  return { front, chosenIndex };
+}
+
 /**
  * Fits a formula y ≈ f(x) by genetic programming with linear scaling. `train` supplies the
  * data the programs are scored on; `valid` (optional) chooses the final model from the Pareto
@@ -84,61 +142,26 @@ export function fitSymbolicRegression(
   opts: SymbolicRegressionOptions,
 ): SymbolicRegressionModel {
   const started = performance.now();
-  if (train.y.length < 2) {
-    throw new InputError(
-      `fitSymbolicRegression: train must have at least 2 rows, got ${train.y.length}`,
-    );
-  }
-  checkData('train', train, null);
-  if (valid !== null) {
-    checkData('valid', valid, train.columns.length);
-    if (valid.y.length === 0)
-      throw new InputError('fitSymbolicRegression: valid must have at least 1 row, got 0');
-  }
-  const nFeatures = train.columns.length;
-  const options = resolveOptions(opts, nFeatures);
+  checkInputs(train, valid);
+  const options = resolveOptions(opts, train.columns.length);
 
   const { score, dispose } = trainingScorer(train);
-  const config = evolutionConfig(options, train);
-  const parallel =
-    options.workers > 1 && options.populationSize * train.y.length >= MIN_PARALLEL_WORK;
-  const pool = parallel ? WorkerPool.create(options.workers, options, train) : null;
   let run: RunResult;
   try {
-    const local = localBreeder(config, score);
-    const breeder = pool === null ? local : pool.breeder(local);
-    run = runEvolution(options, config, score, breeder, started);
+    run = evolve(options, train, score, started);
+    if (options.constantOptimisation !== null) {
+      polishFront(run.state, train, score, options.constantOptimisation.finalIterations);
+    }
   } finally {
-    pool?.close();
+    dispose();
   }
-  const { state, history, stopReason } = run;
-  if (options.constantOptimisation !== null) {
-    polishFront(state, train, score, options.constantOptimisation.finalIterations);
-  }
-  dispose();
 
-  const entries = state.archive.front();
+  const entries = run.state.archive.front();
   if (entries.length === 0) {
     // Every program had non-finite outputs: fall back to the constant model y = ȳ.
-    const mean = makeTarget(train.y).mean;
-    entries.push({ program: [constNode(0)], a: mean, b: 0, loss: 1 });
+    entries.push({ program: [constNode(0)], a: makeTarget(train.y).mean, b: 0, loss: 1 });
   }
-  const validLosses = valid === null ? null : validationLosses(entries, valid);
-  const chosenIndex = chooseModel(
-    validLosses ?? entries.map((e) => e.loss),
-    options.selectionTolerance,
-  );
-  const yScale = Math.sqrt(variance(train.y));
-  const front = entries.map((entry, k): FrontEntry => {
-    const model = new FittedFormula(entry.program, entry.a, entry.b, nFeatures, yScale);
-    return {
-      length: model.length,
-      programLength: entry.program.length,
-      loss: entry.loss,
-      validationLoss: validLosses === null ? null : validLosses[k],
-      formula: model.toInfix(),
-      model,
-    };
-  });
+  const { front, chosenIndex } = describeFront(entries, train, valid, options.selectionTolerance);
+  const { state, history, stopReason } = run;
   return new SymbolicModel(front, chosenIndex, state.generation, history, stopReason, started);
 }
