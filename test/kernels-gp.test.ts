@@ -110,7 +110,7 @@ function classify(actual: Float64Array, expected: Float64Array): Agreement {
 }
 
 describe.each(WASM_VARIANTS)('%s build gp evaluator', (variant) => {
-  const wasm = createWasmKernels(variant);
+  const wasm = createWasmKernels(variant, { smallInputsToJs: false });
   const nFeatures = 8;
   // 301 rows: not a multiple of the two-row SIMD step, so the last column is read one past its
   // end; 513 rows: crosses two 256-row batches.

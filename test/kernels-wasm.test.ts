@@ -65,7 +65,7 @@ const MATMUL_SHAPES: [number, number, number][] = [
 ];
 
 describe.each(WASM_VARIANTS)('%s build', (variant) => {
-  const wasm = createWasmKernels(variant);
+  const wasm = createWasmKernels(variant, { smallInputsToJs: false });
 
   test('matmul matches the reference bit for bit', () => {
     const rng = new Rng(`matmul-${variant}`);
@@ -239,5 +239,44 @@ describe.each(WASM_VARIANTS)('%s build', (variant) => {
 
   test('build reports its SIMD mode', () => {
     expect(wasm.instance.exports.simdEnabled()).toBe(variant === 'scalar' ? 0 : 1);
+  });
+});
+
+describe('small inputs', () => {
+  const routed = createWasmKernels('release');
+  const pure = createWasmKernels('release', { smallInputsToJs: false });
+
+  test('go to the reference with identical results', () => {
+    const rng = new Rng('small-inputs');
+    const x = randomArray(rng, 12, 1);
+    const y = randomArray(rng, 12, 1);
+    const pairs: [Float64Array, Float64Array][] = [
+      [routed.matmul(x, y, 3, 4, 3), pure.matmul(x, y, 3, 4, 3)],
+      [routed.matmul(x, y, 4, 3, 4, true, true), pure.matmul(x, y, 4, 3, 4, true, true)],
+      [routed.unary('relu', x), pure.unary('relu', x)],
+      [routed.powScalar(x, 2), pure.powScalar(x, 2)],
+      [routed.binary('div', x, y), pure.binary('div', x, y)],
+      [routed.tanhBackward(x, y), pure.tanhBackward(x, y)],
+      [routed.reluBackward(x, y), pure.reluBackward(x, y)],
+      [routed.sumMiddle(x, 2, 3, 2), pure.sumMiddle(x, 2, 3, 2)],
+      [routed.transpose(x, 3, 4), pure.transpose(x, 3, 4)],
+    ];
+    for (const [index, [actual, expected]] of pairs.entries()) {
+      const mismatch = firstBitMismatch(actual, expected);
+      expect(mismatch, `case ${index}: ${describeMismatch(mismatch)}`).toBeUndefined();
+    }
+  });
+
+  test('still reject a short out', () => {
+    const x = new Float64Array(4);
+    expect(() => routed.binary('add', x, x, new Float64Array(3))).toThrow(
+      /add: out must hold at least 4 values, got 3/,
+    );
+    expect(() => routed.matmul(x, x, 2, 2, 2, false, false, new Float64Array(3))).toThrow(
+      /matmul: out must hold at least 4 values, got 3/,
+    );
+    expect(() => routed.sumMiddle(x, 2, 2, 1, new Float64Array(1))).toThrow(
+      /sumMiddle: out must hold at least 2 values, got 1/,
+    );
   });
 });

@@ -136,11 +136,17 @@ export class Arena {
   private readonly memory: WebAssembly.Memory;
   private readonly base: number;
   private top: number;
+  /** Memory size in bytes when last read; reading memory.buffer is slow. */
+  private capacity: number;
+  /** View of all of memory for the copy helpers, replaced once growth detaches it. */
+  private heap: Float64Array;
 
   constructor(instance: WasmInstance) {
     this.memory = instance.memory;
     this.base = align16(instance.exports.heapBase());
     this.top = this.base;
+    this.heap = new Float64Array(this.memory.buffer);
+    this.capacity = this.heap.byteLength;
   }
 
   /** Reserves nF64 f64 values (8 bytes each) and returns the byte offset of the first. */
@@ -203,8 +209,25 @@ export class Arena {
   /** Allocates len f64 values (len ≥ values.length) and copies `values` into the start. */
   copyF64(values: Float64Array, len = values.length): number {
     const ptr = this.alloc(len);
-    this.f64(ptr, values.length).set(values);
+    this.writeF64(ptr, values);
     return ptr;
+  }
+
+  /** Copies `values` to the f64 slots starting at ptr. */
+  writeF64(ptr: number, values: Float64Array): void {
+    this.heapView().set(values, ptr / 8);
+  }
+
+  /** Copies len f64 values starting at ptr into the start of out. */
+  readF64(ptr: number, len: number, out: Float64Array): void {
+    const heap = this.heapView();
+    const start = ptr / 8;
+    if (len <= 32) {
+      // A plain loop beats creating a subarray for short copies.
+      for (let i = 0; i < len; i++) out[i] = heap[start + i];
+    } else {
+      out.set(heap.subarray(start, start + len));
+    }
   }
 
   /** Allocates values.length i32 values and copies `values` into them. */
@@ -214,8 +237,17 @@ export class Arena {
     return ptr;
   }
 
+  private heapView(): Float64Array {
+    // Growth detaches the old buffer, and a view of a detached buffer has length 0.
+    if (this.heap.length === 0) this.heap = new Float64Array(this.memory.buffer);
+    return this.heap;
+  }
+
   private ensureCapacity(end: number): void {
+    if (end <= this.capacity) return;
+    // Another arena on the same instance may have grown memory since the last read.
     const current = this.memory.buffer.byteLength;
+    this.capacity = current;
     if (end <= current) return;
     // Grow by at least half the current size, so a run of growing requests grows memory
     // O(log n) times.
@@ -227,6 +259,7 @@ export class Arena {
       // Near the engine's memory limit, take only what this request needs.
       this.memory.grow(needed);
     }
+    this.capacity = this.memory.buffer.byteLength;
   }
 }
 

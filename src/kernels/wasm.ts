@@ -9,6 +9,7 @@ import type {
   Kernels,
   UnaryKernel,
 } from './types.js';
+import { jsKernels } from './js/index.js';
 import { checkGpBatch } from './js/gp-program.js';
 import {
   Arena,
@@ -24,6 +25,22 @@ type BinaryExport = (a: number, b: number, y: number, len: number) => void;
 /** Rows × programs per gpEvaluate call, bounding the output buffer at 8 MiB. */
 const GP_OUTPUT_CHUNK_VALUES = 1 << 20;
 
+// Below these sizes a WebAssembly call costs more than the work (measured with Node 20: about
+// 0.2 µs per elementwise call and 0.8 µs per matmul call). The kernels listed in
+// EXACT_UNARY, and binary, backward, sumMiddle, transpose and matmul, return bit-identical
+// results in the TypeScript reference, so small inputs run there when `smallInputsToJs` is on.
+const SMALL_ELEMENTWISE = 32;
+const SMALL_MATMUL_FLOPS = 512;
+const EXACT_UNARY: ReadonlySet<UnaryKernel> = new Set(['neg', 'sqrt', 'relu', 'square']);
+
+export interface WasmKernelsOptions {
+  /**
+   * Run small calls of the kernels whose results are bit-identical in both backends with the
+   * TypeScript reference (default true). Tests of the WebAssembly kernels turn it off.
+   */
+  readonly smallInputsToJs?: boolean;
+}
+
 /** The WebAssembly backend, with its instance and arena exposed for tests and diagnostics. */
 export interface WasmKernels extends Kernels {
   readonly instance: WasmInstance;
@@ -31,7 +48,17 @@ export interface WasmKernels extends Kernels {
 }
 
 /** Creates the WebAssembly backend on a fresh instance of the given build. */
-export function createWasmKernels(variant: WasmVariant = 'release'): WasmKernels {
+export function createWasmKernels(
+  variant: WasmVariant = 'release',
+  options: WasmKernelsOptions = {},
+): WasmKernels {
+  const routeSmall = options.smallInputsToJs ?? true;
+  /** Returns true if a call of this size goes to the reference; checks out's length first. */
+  const small = (op: string, len: number, out?: Float64Array, outLen = len): boolean => {
+    if (!routeSmall || len >= SMALL_ELEMENTWISE) return false;
+    if (out !== undefined) checkLength(op, 'out', out, outLen);
+    return true;
+  };
   const instance = loadWasmInstance(variant);
   const arena = new Arena(instance);
   const wasm = instance.exports;
@@ -67,7 +94,7 @@ export function createWasmKernels(variant: WasmVariant = 'release'): WasmKernels
   function copyOut(op: string, ptr: number, len: number, out?: Float64Array): Float64Array {
     const result = out ?? new Float64Array(len);
     checkLength(op, 'out', result, len);
-    result.set(arena.f64(ptr, len));
+    arena.readF64(ptr, len, result);
     return result;
   }
 
@@ -117,6 +144,10 @@ export function createWasmKernels(variant: WasmVariant = 'release'): WasmKernels
       checkDims('matmul', { m, k, n });
       checkLength('matmul', 'a', a, m * k);
       checkLength('matmul', 'b', b, k * n);
+      if (routeSmall && m * k * n < SMALL_MATMUL_FLOPS) {
+        if (out !== undefined) checkLength('matmul', 'out', out, m * n);
+        return jsKernels.matmul(a, b, m, k, n, transA, transB, out);
+      }
       return scoped(() => {
         const aPtr = arena.copyF64(a.subarray(0, m * k));
         const bPtr = arena.copyF64(b.subarray(0, k * n));
@@ -130,30 +161,44 @@ export function createWasmKernels(variant: WasmVariant = 'release'): WasmKernels
     unary(op, x, out) {
       const run = unaryExports[op];
       if (run === undefined) throw new RangeError(`unary: unknown kernel '${op}'`);
+      if (EXACT_UNARY.has(op) && small(op, x.length, out)) return jsKernels.unary(op, x, out);
       return mapUnary(op, run, x, out);
     },
 
     powScalar(x, p, out) {
+      if ((p === 1 || p === 2) && small('powScalar', x.length, out)) {
+        return jsKernels.powScalar(x, p, out);
+      }
       return mapUnary('powScalar', (xPtr, yPtr, len) => wasm.powScalar(xPtr, yPtr, len, p), x, out);
     },
 
     binary(op, a, b, out) {
       const run = binaryExports[op];
       if (run === undefined) throw new RangeError(`binary: unknown kernel '${op}'`);
+      if (a.length === b.length && small(op, a.length, out)) return jsKernels.binary(op, a, b, out);
       return mapBinary(op, run, a, b, out);
     },
 
     tanhBackward(y, dy, out) {
+      if (y.length === dy.length && small('tanhBackward', y.length, out)) {
+        return jsKernels.tanhBackward(y, dy, out);
+      }
       return mapBinary('tanhBackward', wasm.tanhBackward, y, dy, out);
     },
 
     reluBackward(x, dy, out) {
+      if (x.length === dy.length && small('reluBackward', x.length, out)) {
+        return jsKernels.reluBackward(x, dy, out);
+      }
       return mapBinary('reluBackward', wasm.reluBackward, x, dy, out);
     },
 
     sumMiddle(x, outer, mid, inner, out) {
       checkDims('sumMiddle', { outer, mid, inner });
       checkLength('sumMiddle', 'x', x, outer * mid * inner);
+      if (small('sumMiddle', outer * mid * inner, out, outer * inner)) {
+        return jsKernels.sumMiddle(x, outer, mid, inner, out);
+      }
       return scoped(() => {
         const xPtr = arena.copyF64(x.subarray(0, outer * mid * inner));
         const yPtr = arena.alloc(outer * inner);
@@ -165,6 +210,7 @@ export function createWasmKernels(variant: WasmVariant = 'release'): WasmKernels
     transpose(x, m, n, out) {
       checkDims('transpose', { m, n });
       checkLength('transpose', 'x', x, m * n);
+      if (small('transpose', m * n, out)) return jsKernels.transpose(x, m, n, out);
       return scoped(() => {
         const xPtr = arena.copyF64(x.subarray(0, m * n));
         const yPtr = arena.alloc(m * n);
