@@ -1,6 +1,6 @@
 // The archive of the best program seen at each length, and the Pareto front of length against
 // training loss derived from it. A program enters the archive only with a finite loss lower
-// than the archived one of the same length; the first one seen wins ties, so the archive
+// than the archived one of the same length. The first one seen wins ties, so the archive
 // depends only on the order programs are offered in.
 import type { Program } from './program.js';
 
@@ -45,7 +45,7 @@ export class Archive {
     for (const [length, entry] of this.byLength) if (!keep.has(entry)) this.byLength.delete(length);
   }
 
-  /** The entry with the lowest training loss, or undefined when the archive is empty. */
+  /** Returns the entry with the lowest training loss, or undefined when the archive is empty. */
   best(): ArchiveEntry | undefined {
     const front = this.front();
     return front[front.length - 1];

@@ -74,7 +74,7 @@ export type Scorer = (programs: readonly Program[]) => Individual[];
 /** Attempts at producing an offspring within the limits before a parent copy is used. */
 const LIMIT_ATTEMPTS = 3;
 
-/** A scorer that evaluates programs in one batch and applies linear scaling. */
+/** Creates a scorer that evaluates programs in one batch and applies linear scaling. */
 export function makeScorer(evaluator: ProgramEvaluator, target: Target, yVariance: number): Scorer {
   const scale = yVariance > 0 ? 1 / yVariance : 1;
   return (programs) => {
@@ -113,7 +113,7 @@ type Offspring = { program: Program } | { copyOf: number };
 type Operator =
   'crossover' | 'subtreeMutation' | 'hoistMutation' | 'pointMutation' | 'reproduction';
 
-/** The operator whose slice of the cumulative rates contains `roll` ∈ [0, 1). */
+/** Returns the operator whose slice of the cumulative rates contains `roll` ∈ [0, 1). */
 export function chooseOperator(roll: number, rates: OperatorRates): Operator {
   const order = ['crossover', 'subtreeMutation', 'hoistMutation', 'pointMutation'] as const;
   let edge = 0;
@@ -192,7 +192,7 @@ export type Breeder = (
   to: number,
 ) => SlotResult[];
 
-/** A breeder that runs in this thread and scores all new programs in one batch. */
+/** Creates a breeder that runs in this thread and scores all new programs in one batch. */
 export function localBreeder(config: EvolutionConfig, score: Scorer): Breeder {
   return (parents, generation, from, to) => {
     const results = new Array<SlotResult>(to - from);
@@ -213,7 +213,7 @@ export function localBreeder(config: EvolutionConfig, score: Scorer): Breeder {
   };
 }
 
-/** The next generation: elites in the first slots, then offspring of the current one. */
+/** Builds the next generation: elites in the first slots, then offspring of the current one. */
 export function stepGeneration(
   state: EvolutionState,
   config: EvolutionConfig,

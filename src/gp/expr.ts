@@ -27,7 +27,7 @@ export function call(name: PrimitiveName, ...args: Expr[]): Expr {
   return { type: 'call', primitive, args };
 }
 
-/** The expression tree of a postfix program. */
+/** Converts a postfix program to an expression tree. */
 export function programToExpr(program: Program): Expr {
   const stack: Expr[] = [];
   for (const node of program) {
@@ -44,7 +44,7 @@ export function programToExpr(program: Program): Expr {
   return stack[0];
 }
 
-/** The postfix program of an expression tree. */
+/** Converts an expression tree to a postfix program. */
 export function exprToProgram(expr: Expr): Program {
   const out: Node[] = [];
   const emit = (e: Expr): number => {
@@ -80,7 +80,7 @@ export function substituteVariables(expr: Expr, map: (feature: number) => Expr):
   return { ...expr, args: expr.args.map((arg) => substituteVariables(arg, map)) };
 }
 
-/** A canonical text key: two expressions have the same key exactly when they are identical. */
+/** Returns a canonical key: two expressions share a key exactly when they are identical. */
 export function exprKey(expr: Expr): string {
   if (expr.type === 'const') return `#${expr.value}`;
   if (expr.type === 'var') return `x${expr.feature}`;

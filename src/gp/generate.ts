@@ -5,7 +5,7 @@ import type { Rng } from '../core/rng.js';
 import { constNode, opNode, varNode, type Node, type Program } from './program.js';
 import type { Primitive } from './primitives.js';
 
-/** What random programs are built from. */
+/** Building blocks of random programs. */
 export interface GeneratorConfig {
   readonly functions: readonly Primitive[];
   readonly nFeatures: number;
@@ -32,8 +32,8 @@ function buildTree(
   out: Node[],
 ): number {
   const nFunctions = config.functions.length;
-  // Grow picks among functions and terminals by their counts (every feature and the constant
-  // generator count as terminals), as gplearn does; full always picks a function.
+  // Grow picks among functions and terminals by their counts, as gplearn does. Every feature and
+  // the constant generator count as terminals. Full always picks a function.
   const nTerminals = config.nFeatures + 1;
   const pickFunction = depth > 0 && (full || rng.int(nFunctions + nTerminals) < nFunctions);
   if (!pickFunction) {
@@ -47,7 +47,7 @@ function buildTree(
   return length;
 }
 
-/** A tree whose every branch reaches `depth` (unless a unary chain ends it), or a terminal. */
+/** Builds a tree whose leaves all lie at depth `depth` (a terminal for depth 0). */
 export function fullTree(config: GeneratorConfig, rng: Rng, depth: number): Program {
   const out: Node[] = [];
   buildTree(config, rng, depth, true, out);

@@ -23,7 +23,7 @@ function fail(expected: string, token: Token, text: string): never {
   throw new InputError(`parseInfix: ${expected} expected at column ${token.at + 1}, got ${found}`);
 }
 
-/** The feature whose name starts at `at` and ends at a word boundary, longest name first. */
+/** Finds the feature whose name starts at `at` and ends at a word boundary, longest first. */
 function matchFeature(
   text: string,
   at: number,

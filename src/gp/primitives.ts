@@ -19,7 +19,7 @@ export type PrimitiveName =
   | 'square'
   | 'tanh';
 
-/** How a primitive prints in infix text: a binary operator with a precedence, or a call. */
+/** Infix form of a primitive: a binary operator with a precedence, a unary minus or a call. */
 export type InfixForm =
   | {
       readonly kind: 'operator';

@@ -84,14 +84,14 @@ export function withLengths(nodes: readonly Node[]): Program {
   return out;
 }
 
-/** The program with the subtree rooted at `root` replaced by `replacement` (a whole program). */
+/** Returns a copy of `program` whose subtree at `root` is replaced by `replacement`. */
 export function replaceSubtree(program: Program, root: number, replacement: Program): Program {
   const start = subtreeStart(program, root);
   const nodes = [...program.slice(0, start), ...replacement, ...program.slice(root + 1)];
   return withLengths(nodes);
 }
 
-/** The subtree rooted at `root` as a program of its own. */
+/** Returns the subtree rooted at `root` as a program of its own. */
 export function subtree(program: Program, root: number): Program {
   return program.slice(subtreeStart(program, root), root + 1);
 }

@@ -57,8 +57,8 @@ function validationLosses(entries: readonly ArchiveEntry[], valid: RegressionDat
 }
 
 /**
- * The final model's index: among entries, the shortest whose selection loss (validation loss
- * when given, else training loss) is within `tolerance` of the lowest.
+ * Returns the final model's index: among entries, the shortest whose selection loss (validation
+ * loss when given, else training loss) is within `tolerance` of the lowest.
  */
 export function chooseModel(selectionLosses: readonly number[], tolerance: number): number {
   const lowest = Math.min(...selectionLosses);
@@ -67,9 +67,9 @@ export function chooseModel(selectionLosses: readonly number[], tolerance: numbe
 }
 
 /**
- * Smallest population size × training rows for which worker threads are started; below it the
- * run is too short to repay their startup (about 0.25 s from compiled JavaScript on a loaded
- * two-core machine).
+ * Smallest population size × training rows for which worker threads are started. Smaller runs
+ * are too short to repay the startup, which took about 0.25 s from compiled JavaScript on a
+ * loaded two-core machine.
  */
 const MIN_PARALLEL_WORK = 100_000;
 

@@ -14,7 +14,7 @@ import {
 } from './evolve.js';
 import type { ResolvedOptions } from './options.js';
 
-/** Why a run ended. */
+/** Reason a run ended. */
 export type StopReason = 'generations' | 'time' | 'stalled' | 'target';
 
 export interface RunResult {
@@ -36,7 +36,7 @@ class StopRules {
     private readonly elapsed: () => number,
   ) {}
 
-  /** The reason to stop after the generation `stats` describes, or null to go on. */
+  /** Returns the reason to stop after the generation `stats` describes, or null to go on. */
   check(stats: GenerationStats): StopReason | null {
     if (stats.bestLoss < this.bestLoss * (1 - MIN_RELATIVE_GAIN) || this.bestLoss === Infinity) {
       this.stalled = 0;

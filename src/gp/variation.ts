@@ -21,7 +21,7 @@ export interface Limits {
 }
 
 /**
- * A random subtree root, biased to operators as Koza proposed: an operator node with
+ * Picks a random subtree root, biased to operators as Koza proposed: an operator node with
  * probability 0.9 when the program has one, otherwise a terminal.
  */
 export function pickSubtreeRoot(program: Program, rng: Rng): number {
