@@ -12,7 +12,6 @@
 // product: level buffers stack [h_i; dv_i] and [dz_{i+1}; u_{i+1}] as 2B rows, so
 // dW_i = [h_i; dv_i]ᵀ [dz_{i+1}; u_{i+1}] with inner dimension 2B.
 import { matmul } from './matmul';
-import { vtanh } from './vmath';
 
 // Plan fields (i32 slot indices). Pointers are byte offsets.
 const PLAN_HIDDEN: i32 = 0; // number of hidden layers L
@@ -28,7 +27,7 @@ const PLAN_Y: i32 = 9; // targets of the current batch [capacity]
 const PLAN_F: i32 = 10; // outputs of the current batch [capacity]
 const PLAN_STATS: i32 = 11; // f64 slots STAT_*
 const PLAN_LEVELS: i32 = 16;
-const LEVEL_STRIDE: i32 = 8;
+const LEVEL_STRIDE: i32 = 10;
 // Level fields, for level j = 0 .. L (j = 0 is the input). Level L + 1 stores only its width.
 const LEVEL_WIDTH: i32 = 0; // n_j
 const LEVEL_HD: i32 = 1; // [2 · capacity, n_j]: h_j in rows 0 .. B, dv_j in rows B .. 2B
@@ -38,6 +37,7 @@ const LEVEL_T: i32 = 4; // [capacity, n_j]: t_j = e ⊙ v_j ⊙ q_j             
 const LEVEL_ZU: i32 = 5; // [2 · capacity, n_j]: dh_j then dz_j in rows 0 .. B, u_j in B .. 2B
 const LEVEL_W: i32 = 6; // W_j [n_j, n_{j+1}] inside the parameters
 const LEVEL_B: i32 = 7; // b_j [n_{j+1}] inside the parameters
+const LEVEL_WT: i32 = 8; // W_jᵀ [n_{j+1}, n_j], refreshed at the start of every pass (j < L)
 
 // Stats (f64 slot indices).
 const STAT_LAMBDA: i32 = 0;
@@ -94,6 +94,316 @@ const ACT_SOFTPLUS: i32 = 2;
 }
 
 // ---------------------------------------------------------------------------------------------
+// Matrix products for the MLP's shapes, without packing
+//
+// Every product here has one dimension equal to the batch (B ≤ a few thousand rows) and the
+// others equal to layer widths, and all operands fit in L2, so the kernels read the row-major
+// operands in place instead of packing them: the weight matrix is transposed once per pass
+// (level field WT), which turns every product into one of two forms. Both keep a 4 × 4 tile of
+// c in eight f64x2 registers and accumulate over p in ascending order from 0.
+
+/**
+ * c[i, j] = Σ_p a[i, p] · b[p, j] for a [m, k], b [k, n], c [m, n], all row-major; c is
+ * overwritten and must not overlap a or b.
+ */
+function gemmNN(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32): void {
+  const lda = <usize>k << 3;
+  const ldb = <usize>n << 3;
+  const ldc = <usize>n << 3;
+  // The scalar build has no tiles: edgeProduct below then covers all of c.
+  const m4 = ASC_FEATURE_SIMD ? m & ~3 : 0;
+  const n4 = ASC_FEATURE_SIMD ? n & ~3 : 0;
+  if (ASC_FEATURE_SIMD) {
+    for (let i = 0; i < m4; i += 4) {
+      const aRow = a + <usize>i * lda;
+      const cRow = c + <usize>i * ldc;
+      for (let j = 0; j < n4; j += 4) {
+        tileNN(aRow, lda, b + (<usize>j << 3), ldb, cRow + (<usize>j << 3), ldc, k);
+      }
+    }
+  }
+  // Rows below the last full tile and columns right of it, one value at a time.
+  edgeProduct(a, lda, 8, b, ldb, c, ldc, 0, m4, n4, n, k);
+  edgeProduct(a, lda, 8, b, ldb, c, ldc, m4, m, 0, n, k);
+}
+
+/** Rows of a and b per block in gemmTN: two strips of TN_BLOCK × 4 values stay in L1. */
+const TN_BLOCK: i32 = 128;
+
+/**
+ * c[i, j] = Σ_p a[p, i] · b[p, j] for a stored [k, m], b [k, n], c [m, n], all row-major; c is
+ * overwritten and must not overlap a or b. The sum over p runs in blocks of TN_BLOCK rows, in
+ * ascending order, so each tile's strips of a and b are reused from L1 by the next tile.
+ */
+function gemmTN(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32): void {
+  const lda = <usize>m << 3;
+  const ldb = <usize>n << 3;
+  const ldc = <usize>n << 3;
+  const m4 = ASC_FEATURE_SIMD ? m & ~3 : 0;
+  const n4 = ASC_FEATURE_SIMD ? n & ~3 : 0;
+  if (ASC_FEATURE_SIMD) {
+    for (let p0 = 0; p0 < k; p0 += TN_BLOCK) {
+      const kc = min(TN_BLOCK, k - p0);
+      const aBlock = a + <usize>p0 * lda;
+      const bBlock = b + <usize>p0 * ldb;
+      for (let i = 0; i < m4; i += 4) {
+        const cRow = c + <usize>i * ldc;
+        for (let j = 0; j < n4; j += 4) {
+          const cTile = cRow + (<usize>j << 3);
+          const aStrip = aBlock + (<usize>i << 3);
+          tileTN(aStrip, lda, bBlock + (<usize>j << 3), ldb, cTile, ldc, kc, p0 > 0);
+        }
+      }
+    }
+  }
+  edgeProduct(a, 8, lda, b, ldb, c, ldc, 0, m4, n4, n, k);
+  edgeProduct(a, 8, lda, b, ldb, c, ldc, m4, m, 0, n, k);
+}
+
+/**
+ * c[i, j] = Σ_p a[i, p] · b[p, j] for i in [i0, i1), j in [j0, j1), where a[i, p] is at
+ * a + i · aRow + p · aCol (byte strides), so one routine serves a and its transpose.
+ */
+function edgeProduct(
+  a: usize, aRow: usize, aCol: usize, b: usize, ldb: usize, c: usize, ldc: usize,
+  i0: i32, i1: i32, j0: i32, j1: i32, k: i32,
+): void {
+  for (let i = i0; i < i1; i++) {
+    for (let j = j0; j < j1; j++) {
+      let sum: f64 = 0;
+      let ap = a + <usize>i * aRow;
+      let bp = b + (<usize>j << 3);
+      for (let p = 0; p < k; p++) {
+        sum += load<f64>(ap) * load<f64>(bp);
+        ap += aCol;
+        bp += ldb;
+      }
+      store<f64>(c + <usize>i * ldc + (<usize>j << 3), sum);
+    }
+  }
+}
+
+/** One 4 × 4 tile of gemmNN: a points at a[i, 0], b at b[0, j], c at c[i, j]. */
+// @ts-ignore: decorator
+@inline function tileNN(
+  a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usize, k: i32,
+): void {
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
+  let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+  let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
+  let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+  let a0 = a;
+  let a1 = a + lda;
+  let a2 = a + 2 * lda;
+  let a3 = a + 3 * lda;
+  let bp = b;
+  // One step of p per iteration: unrolling in the source makes the engine keep more loads
+  // live than there are registers, and it unrolls this loop itself.
+  for (let p = 0; p < k; p++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let x = v128.load64_splat(a0);
+    c00 = f64x2.add(c00, f64x2.mul(x, b0));
+    c01 = f64x2.add(c01, f64x2.mul(x, b1));
+    x = v128.load64_splat(a1);
+    c10 = f64x2.add(c10, f64x2.mul(x, b0));
+    c11 = f64x2.add(c11, f64x2.mul(x, b1));
+    x = v128.load64_splat(a2);
+    c20 = f64x2.add(c20, f64x2.mul(x, b0));
+    c21 = f64x2.add(c21, f64x2.mul(x, b1));
+    x = v128.load64_splat(a3);
+    c30 = f64x2.add(c30, f64x2.mul(x, b0));
+    c31 = f64x2.add(c31, f64x2.mul(x, b1));
+    a0 += 8;
+    a1 += 8;
+    a2 += 8;
+    a3 += 8;
+    bp += ldb;
+  }
+  storeTile(c, ldc, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+/**
+ * One 4 × 4 tile of gemmTN over k rows: a points at a[p, i] (stored [k, m]), b at b[p, j],
+ * c at c[i, j]; adds to c when `accumulate`, else overwrites it.
+ */
+// @ts-ignore: decorator
+@inline function tileTN(
+  a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usize, k: i32, accumulate: bool,
+): void {
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
+  let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+  let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
+  let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+  if (accumulate) {
+    c00 = v128.load(c);
+    c01 = v128.load(c, 16);
+    c10 = v128.load(c + ldc);
+    c11 = v128.load(c + ldc, 16);
+    c20 = v128.load(c + 2 * ldc);
+    c21 = v128.load(c + 2 * ldc, 16);
+    c30 = v128.load(c + 3 * ldc);
+    c31 = v128.load(c + 3 * ldc, 16);
+  }
+  let ap = a;
+  let bp = b;
+  for (let p = 0; p < k; p++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let x = v128.load64_splat(ap);
+    c00 = f64x2.add(c00, f64x2.mul(x, b0));
+    c01 = f64x2.add(c01, f64x2.mul(x, b1));
+    x = v128.load64_splat(ap, 8);
+    c10 = f64x2.add(c10, f64x2.mul(x, b0));
+    c11 = f64x2.add(c11, f64x2.mul(x, b1));
+    x = v128.load64_splat(ap, 16);
+    c20 = f64x2.add(c20, f64x2.mul(x, b0));
+    c21 = f64x2.add(c21, f64x2.mul(x, b1));
+    x = v128.load64_splat(ap, 24);
+    c30 = f64x2.add(c30, f64x2.mul(x, b0));
+    c31 = f64x2.add(c31, f64x2.mul(x, b1));
+    ap += lda;
+    bp += ldb;
+  }
+  storeTile(c, ldc, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+// @ts-ignore: decorator
+@inline function storeTile(
+  c: usize, ldc: usize,
+  c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128,
+): void {
+  v128.store(c, c00);
+  v128.store(c, c01, 16);
+  v128.store(c + ldc, c10);
+  v128.store(c + ldc, c11, 16);
+  v128.store(c + 2 * ldc, c20);
+  v128.store(c + 2 * ldc, c21, 16);
+  v128.store(c + 3 * ldc, c30);
+  v128.store(c + 3 * ldc, c31, 16);
+}
+
+/** Exported for benchmarks and tests of the kernels above; transA selects gemmTN. */
+export function mlpGemm(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: bool): void {
+  if (transA) gemmTN(a, b, c, m, k, n);
+  else gemmNN(a, b, c, m, k, n);
+}
+
+/**
+ * Which kernel computes a product with c [m, n] and streamed operand b [k, n]: the packed,
+ * cache-blocked matmul of matmul.ts when c has at least PACKED_MIN_ROWS rows and b holds more
+ * than UNPACKED_MAX_B values (256 KiB, beyond what gemmNN / gemmTN keep in L2), else the
+ * unpacked kernels above. Measured on the W1 shapes: unpacked is faster for all small-network
+ * products and for thin ones (m or n = 16), packed for the 256-wide layers of the medium size.
+ */
+const UNPACKED_MAX_B: i32 = 32768;
+const PACKED_MIN_ROWS: i32 = 64;
+
+// @ts-ignore: decorator
+@inline function usePacked(m: i32, k: i32, n: i32): bool {
+  return m >= PACKED_MIN_ROWS && k * n > UNPACKED_MAX_B;
+}
+
+/** c = a · b, a [m, k], b [k, n]. */
+function productNN(plan: usize, a: usize, b: usize, c: usize, m: i32, k: i32, n: i32): void {
+  if (usePacked(m, k, n)) matmul(a, b, c, m, k, n, false, false, <usize>field(plan, PLAN_SCRATCH));
+  else gemmNN(a, b, c, m, k, n);
+}
+
+/** c = a · W_jᵀ for layer j's weights W_j [n, k]; a [m, k]. */
+function productNT(plan: usize, a: usize, j: i32, c: usize, m: i32, k: i32, n: i32): void {
+  if (usePacked(m, k, n)) {
+    matmul(a, ptr(plan, j, LEVEL_W), c, m, k, n, false, true, <usize>field(plan, PLAN_SCRATCH));
+  } else {
+    gemmNN(a, ptr(plan, j, LEVEL_WT), c, m, k, n);
+  }
+}
+
+/** c = aᵀ · b, a stored [k, m], b [k, n]. */
+function productTN(plan: usize, a: usize, b: usize, c: usize, m: i32, k: i32, n: i32): void {
+  if (usePacked(m, k, n)) matmul(a, b, c, m, k, n, true, false, <usize>field(plan, PLAN_SCRATCH));
+  else gemmTN(a, b, c, m, k, n);
+}
+
+/** Writes W_jᵀ for every hidden layer j into level j's WT buffer. */
+function transposeWeights(plan: usize): void {
+  const L = field(plan, PLAN_HIDDEN);
+  for (let j = 0; j < L; j++) {
+    const rows = width(plan, j);
+    const cols = width(plan, j + 1);
+    const w = ptr(plan, j, LEVEL_W);
+    const wt = ptr(plan, j, LEVEL_WT);
+    for (let r = 0; r < rows; r++) {
+      for (let q = 0; q < cols; q++) {
+        store<f64>(wt + ((<usize>q * <usize>rows + <usize>r) << 3), load<f64>(w + ((<usize>r * <usize>cols + <usize>q) << 3)));
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// tanh on two lanes
+//
+// tanh(x) = sign(x) · u / (u + 2) with u = e^(2|x|) − 1, |x| clamped to 20 (tanh rounds to 1
+// beyond 19.1). u = 2^n (r + r² P(r)) + (2^n − 1) with 2|x| = n ln2 + r, |r| ≤ ln2 / 2, and
+// P(r) = Σ_{k=0..10} r^k / (k + 2)! evaluated by Estrin's scheme (short dependency chains); the
+// first omitted term, r^13 / 13!, is below 2e-16. Each constant sits in memory as a pair of
+// equal lanes: the engine materialises a v128 constant with three instructions in every
+// iteration, while a load from this table is one instruction or a memory operand.
+const TANH_TABLE = memory.data<f64>([
+  1.4426950408889634, 1.4426950408889634, // 0: log2(e)
+  0.6931471805598903, 0.6931471805598903, // 16: ln2, high part (n · hi exact for n < 2^11)
+  5.497923018708371e-14, 5.497923018708371e-14, // 32: ln2, low part
+  0.5, 0.5, // 48: 1/2!
+  0.16666666666666666, 0.16666666666666666, // 64: 1/3!
+  0.041666666666666664, 0.041666666666666664, // 80: 1/4!
+  0.008333333333333333, 0.008333333333333333, // 96: 1/5!
+  0.001388888888888889, 0.001388888888888889, // 112: 1/6!
+  1.984126984126984e-4, 1.984126984126984e-4, // 128: 1/7!
+  2.48015873015873e-5, 2.48015873015873e-5, // 144: 1/8!
+  2.7557319223985893e-6, 2.7557319223985893e-6, // 160: 1/9!
+  2.755731922398589e-7, 2.755731922398589e-7, // 176: 1/10!
+  2.505210838544172e-8, 2.505210838544172e-8, // 192: 1/11!
+  2.08767569878681e-9, 2.08767569878681e-9, // 208: 1/12!
+  1.0, 1.0, // 224
+  2.0, 2.0, // 240
+  20.0, 20.0, // 256: clamp of |x|
+  4503599627371519.0, 4503599627371519.0, // 272: 2^52 + 1023, turns integral n into 2^n bits
+], 16);
+
+// @ts-ignore: decorator
+@inline function tableValue(offset: usize): v128 {
+  return v128.load(TANH_TABLE + offset);
+}
+
+/** tanh on both lanes; NaN stays NaN. */
+// @ts-ignore: decorator
+@inline function tanhPair(x: v128): v128 {
+  // pmin(a, 20) is a unless 20 < a, one instruction; NaN passes through.
+  const a = f64x2.pmin(f64x2.abs(x), tableValue(256));
+  const y = f64x2.add(a, a);
+  const n = f64x2.nearest(f64x2.mul(y, tableValue(0)));
+  const r = f64x2.sub(f64x2.sub(y, f64x2.mul(n, tableValue(16))), f64x2.mul(n, tableValue(32)));
+  const r2 = f64x2.mul(r, r);
+  const r4 = f64x2.mul(r2, r2);
+  const r8 = f64x2.mul(r4, r4);
+  const q0 = f64x2.add(tableValue(48), f64x2.mul(tableValue(64), r));
+  const q1 = f64x2.add(tableValue(80), f64x2.mul(tableValue(96), r));
+  const q2 = f64x2.add(tableValue(112), f64x2.mul(tableValue(128), r));
+  const q3 = f64x2.add(tableValue(144), f64x2.mul(tableValue(160), r));
+  const q4 = f64x2.add(tableValue(176), f64x2.mul(tableValue(192), r));
+  const s0 = f64x2.add(q0, f64x2.mul(q1, r2));
+  const s1 = f64x2.add(q2, f64x2.mul(q3, r2));
+  const s2 = f64x2.add(q4, f64x2.mul(tableValue(208), r2));
+  const poly = f64x2.add(f64x2.add(s0, f64x2.mul(s1, r4)), f64x2.mul(s2, r8));
+  const em1r = f64x2.add(r, f64x2.mul(r2, poly));
+  const scale = i64x2.shl(f64x2.add(n, tableValue(272)), 52);
+  const u = f64x2.add(f64x2.mul(scale, em1r), f64x2.sub(scale, tableValue(224)));
+  const t = f64x2.div(u, f64x2.add(u, tableValue(240)));
+  return v128.or(t, v128.and(x, i64x2.splat(0x8000000000000000)));
+}
+
+// ---------------------------------------------------------------------------------------------
 // Forward pass and input gradient
 
 /**
@@ -107,11 +417,23 @@ function activate(
     const row = <usize>b * <usize>n * 8;
     let j = 0;
     if (ASC_FEATURE_SIMD && activation == ACT_TANH) {
+      // Two independent pairs per iteration give the core more work to overlap with the long
+      // dependency chain of each tanh.
+      for (; j + 4 <= n; j += 4) {
+        const p = row + (<usize>j << 3);
+        const bj = bias + (<usize>j << 3);
+        const h0 = tanhPair(f64x2.add(v128.load(z + p), v128.load(bj)));
+        const h1 = tanhPair(f64x2.add(v128.load(z + p, 16), v128.load(bj, 16)));
+        v128.store(z + p, h0);
+        v128.store(z + p, h1, 16);
+        v128.store(s + p, f64x2.sub(tableValue(224), f64x2.mul(h0, h0)));
+        v128.store(s + p, f64x2.sub(tableValue(224), f64x2.mul(h1, h1)), 16);
+      }
       for (; j + 2 <= n; j += 2) {
         const p = row + (<usize>j << 3);
-        const h = vtanh(f64x2.add(v128.load(z + p), v128.load(bias + (<usize>j << 3))));
+        const h = tanhPair(f64x2.add(v128.load(z + p), v128.load(bias + (<usize>j << 3))));
         v128.store(z + p, h);
-        v128.store(s + p, f64x2.sub(f64x2.splat(1.0), f64x2.mul(h, h)));
+        v128.store(s + p, f64x2.sub(tableValue(224), f64x2.mul(h, h)));
       }
     }
     for (; j < n; j++) {
@@ -157,12 +479,11 @@ function activate(
 /** Forward pass over the nRows input rows already in level 0; outputs go to PLAN_F. */
 function forward(plan: usize, nRows: i32): void {
   const L = field(plan, PLAN_HIDDEN);
-  const scratch = <usize>field(plan, PLAN_SCRATCH);
   const activation = field(plan, PLAN_ACTIVATION);
   for (let i = 0; i < L; i++) {
     const z = ptr(plan, i + 1, LEVEL_HD);
     const n = width(plan, i + 1);
-    matmul(ptr(plan, i, LEVEL_HD), ptr(plan, i, LEVEL_W), z, nRows, width(plan, i), n, false, false, scratch);
+    productNN(plan, ptr(plan, i, LEVEL_HD), ptr(plan, i, LEVEL_W), z, nRows, width(plan, i), n);
     activate(z, ptr(plan, i + 1, LEVEL_S), ptr(plan, i, LEVEL_B), nRows, n, activation);
   }
   const nL = width(plan, L);
@@ -204,7 +525,6 @@ function multiply(a: usize, b: usize, c: usize, len: i32): void {
 /** Input gradient G = ∂f/∂x into level 0's V; needs the forward pass of the same rows. */
 function inputGradient(plan: usize, nRows: i32): void {
   const L = field(plan, PLAN_HIDDEN);
-  const scratch = <usize>field(plan, PLAN_SCRATCH);
   const nL = width(plan, L);
   const uL = ptr(plan, L, LEVEL_ZU) + <usize>nRows * <usize>nL * 8;
   scaleRows(ptr(plan, L, LEVEL_S), ptr(plan, L, LEVEL_W), uL, nRows, nL);
@@ -213,7 +533,7 @@ function inputGradient(plan: usize, nRows: i32): void {
     const nNext = width(plan, i + 1);
     const uNext = ptr(plan, i + 1, LEVEL_ZU) + <usize>nRows * <usize>nNext * 8;
     const v = ptr(plan, i, LEVEL_V);
-    matmul(uNext, ptr(plan, i, LEVEL_W), v, nRows, nNext, n, false, true, scratch);
+    productNT(plan, uNext, i, v, nRows, nNext, n);
     if (i > 0) {
       const u = ptr(plan, i, LEVEL_ZU) + <usize>nRows * <usize>n * 8;
       multiply(ptr(plan, i, LEVEL_S), v, u, nRows * n);
@@ -296,7 +616,6 @@ function splitPenaltyCotangent(plan: usize, j: i32, nRows: i32): void {
  */
 function penaltyReverse(plan: usize, nRows: i32, lambda: f64): f64 {
   const L = field(plan, PLAN_HIDDEN);
-  const scratch = <usize>field(plan, PLAN_SCRATCH);
   const d = width(plan, 0);
   const g = ptr(plan, 0, LEVEL_V);
   const dg = ptr(plan, 0, LEVEL_HD) + <usize>nRows * <usize>d * 8;
@@ -311,7 +630,7 @@ function penaltyReverse(plan: usize, nRows: i32, lambda: f64): f64 {
   for (let i = 0; i < L; i++) {
     const n = width(plan, i);
     const dv = ptr(plan, i, LEVEL_HD) + <usize>nRows * <usize>n * 8;
-    matmul(dv, ptr(plan, i, LEVEL_W), ptr(plan, i + 1, LEVEL_T), nRows, n, width(plan, i + 1), false, false, scratch);
+    productNN(plan, dv, ptr(plan, i, LEVEL_W), ptr(plan, i + 1, LEVEL_T), nRows, n, width(plan, i + 1));
     splitPenaltyCotangent(plan, i + 1, nRows);
   }
   return sumSq;
@@ -356,7 +675,6 @@ function combineDz(
  */
 function mseReverse(plan: usize, nRows: i32, withPenalty: bool): f64 {
   const L = field(plan, PLAN_HIDDEN);
-  const scratch = <usize>field(plan, PLAN_SCRATCH);
   const shift = gradShift(plan);
   const f = <usize>field(plan, PLAN_F);
   const y = <usize>field(plan, PLAN_Y);
@@ -390,9 +708,9 @@ function mseReverse(plan: usize, nRows: i32, withPenalty: bool): f64 {
     const gb = ptr(plan, i, LEVEL_B) + shift;
     combineDz(dz, ptr(plan, i + 1, LEVEL_S), ptr(plan, i + 1, LEVEL_T), gb, nRows, nNext, withPenalty);
     const gw = ptr(plan, i, LEVEL_W) + shift;
-    matmul(ptr(plan, i, LEVEL_HD), dz, gw, n, stacked, nNext, true, false, scratch);
+    productTN(plan, ptr(plan, i, LEVEL_HD), dz, gw, n, stacked, nNext);
     if (i > 0) {
-      matmul(dz, ptr(plan, i, LEVEL_W), ptr(plan, i, LEVEL_ZU), nRows, nNext, n, false, true, scratch);
+      productNT(plan, dz, i, ptr(plan, i, LEVEL_ZU), nRows, nNext, n);
     }
   }
   return sumSq;
@@ -408,6 +726,7 @@ function mseReverse(plan: usize, nRows: i32, withPenalty: bool): f64 {
 export function mlpLossAndGradient(plan: usize, nRows: i32): void {
   const lambda = stat(plan, STAT_LAMBDA);
   memory.fill(<usize>field(plan, PLAN_GRAD), 0, <usize>field(plan, PLAN_N_PARAMS) << 3);
+  transposeWeights(plan);
   forward(plan, nRows);
   let penaltySum: f64 = 0;
   const withPenalty = lambda != 0;
@@ -439,7 +758,32 @@ export function mlpAdam(plan: usize): void {
   const m = <usize>field(plan, PLAN_ADAM_M);
   const v = <usize>field(plan, PLAN_ADAM_V);
   const count = field(plan, PLAN_N_PARAMS);
-  for (let p = 0; p < count; p++) {
+  let p = 0;
+  if (ASC_FEATURE_SIMD) {
+    // Same operations in the same order as the scalar loop below, two lanes at a time.
+    const b1 = f64x2.splat(beta1);
+    const b2 = f64x2.splat(beta2);
+    const oneMinusB1 = f64x2.splat(1.0 - beta1);
+    const oneMinusB2 = f64x2.splat(1.0 - beta2);
+    const c1 = f64x2.splat(correction1);
+    const c2 = f64x2.splat(correction2);
+    const lrv = f64x2.splat(lr);
+    const eps = f64x2.splat(epsilon);
+    for (; p + 2 <= count; p += 2) {
+      const o = <usize>p << 3;
+      const g = v128.load(grad + o);
+      const mp = f64x2.add(f64x2.mul(b1, v128.load(m + o)), f64x2.mul(oneMinusB1, g));
+      const vp = f64x2.add(f64x2.mul(b2, v128.load(v + o)), f64x2.mul(f64x2.mul(oneMinusB2, g), g));
+      v128.store(m + o, mp);
+      v128.store(v + o, vp);
+      const step = f64x2.div(
+        f64x2.mul(lrv, f64x2.div(mp, c1)),
+        f64x2.add(f64x2.sqrt(f64x2.div(vp, c2)), eps),
+      );
+      v128.store(theta + o, f64x2.sub(v128.load(theta + o), step));
+    }
+  }
+  for (; p < count; p++) {
     const o = <usize>p << 3;
     const g = load<f64>(grad + o);
     const mp = beta1 * load<f64>(m + o) + (1.0 - beta1) * g;
@@ -488,6 +832,7 @@ export function mlpEvaluate(
   const needGradient = jacobian || grads != 0;
   let sse: f64 = 0;
   let sumJacobian: f64 = 0;
+  if (needGradient) transposeWeights(plan);
   for (let start = 0; start < nRows; start += capacity) {
     const count = min(capacity, nRows - start);
     const rowBytes = <usize>d << 3;

@@ -41,7 +41,7 @@ const PLAN = {
   stats: 11,
   levels: 16,
 } as const;
-const LEVEL = { stride: 8, width: 0, hd: 1, s: 2, v: 3, t: 4, zu: 5, w: 6, b: 7 } as const;
+const LEVEL = { stride: 10, width: 0, hd: 1, s: 2, v: 3, t: 4, zu: 5, w: 6, b: 7, wt: 8 } as const;
 const STAT = {
   lambda: 0,
   learningRate: 1,
@@ -346,6 +346,7 @@ function planRegions(
     regions[`level${j}.t`] = f64(B * w[j]);
     regions[`level${j}.zu`] = f64(2 * B * w[j]);
   }
+  for (let j = 0; j < L; j++) regions[`level${j}.wt`] = f64(w[j] * w[j + 1]);
   const trainRows = opts.trainRows ?? 0;
   const validRows = opts.validRows ?? 0;
   regions.trainX = f64(trainRows * d);
@@ -392,6 +393,7 @@ function writePlan(
       table[base + LEVEL.zu] = regions[`level${j}.zu`].ptr;
     }
     table[base + LEVEL.w] = params + 8 * layout.weightOffsets[j];
+    if (j < L) table[base + LEVEL.wt] = regions[`level${j}.wt`].ptr;
     table[base + LEVEL.b] = params + 8 * layout.biasOffsets[j];
   }
 }
