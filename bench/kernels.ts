@@ -1,7 +1,9 @@
 // Throughput of the numeric kernels: matmul GFLOP/s at 256 × 256 × 256 and GP evaluation in
 // node·rows per second on random programs (10,000 rows, 8 features, 15–31 nodes).
 // Run after `npm run build`: node dist/bench/kernels.js [seconds per measurement, default 1].
-// Each figure is the best of repeated runs within the time budget, on one thread.
+// Each figure is the best of repeated runs within the time budget, on one thread. GP figures
+// depend strongly on the share of sin, cos, exp, log and tanh nodes, so two mixes are printed
+// together with the cost of each primitive.
 import { Rng } from '../src/core/rng.js';
 import {
   Arena,
@@ -48,7 +50,7 @@ const TRANSPOSES: [boolean, boolean][] = [
   [true, true],
 ];
 
-/** matmul kernel alone, on buffers already in linear memory. */
+/** Measures the matmul kernel alone, on buffers already in linear memory. */
 function benchMatmulKernel(variant: WasmVariant, size: number): string[] {
   const instance = loadWasmInstance(variant);
   const arena = new Arena(instance);
@@ -67,7 +69,7 @@ function benchMatmulKernel(variant: WasmVariant, size: number): string[] {
   });
 }
 
-/** matmul through the Kernels interface, including the copies in and out. */
+/** Measures matmul through the Kernels interface, including the copies in and out. */
 function benchMatmulApi(kernels: Kernels, size: number): string[] {
   const rng = new Rng('bench-matmul');
   const a = randomArray(rng, size * size);
@@ -93,7 +95,7 @@ function gpData(): Float64Array {
   return randomArray(rng, GP_ROWS * GP_FEATURES);
 }
 
-/** evaluate() of a whole batch, end to end, in node·rows per second. */
+/** Measures evaluate() of a whole batch, end to end, in node·rows per second. */
 function benchGp(kernels: Kernels, x: Float64Array, batch: GpProgramBatch): number {
   const evaluator = kernels.createGpEvaluator(x, GP_ROWS, GP_FEATURES);
   const out = new Float64Array((batch.offsets.length - 1) * GP_ROWS);
@@ -102,7 +104,7 @@ function benchGp(kernels: Kernels, x: Float64Array, batch: GpProgramBatch): numb
   return (batch.ops.length * GP_ROWS) / seconds;
 }
 
-/** Nanoseconds per row of one primitive, from chains of 8 applications to a feature column. */
+/** Measures nanoseconds per row of one primitive, from chains of 8 applications to a column. */
 function benchPrimitive(kernels: Kernels, x: Float64Array, op: GpOp): number {
   const binary = op <= GpOp.Div;
   const programs: number[] = [];
@@ -154,24 +156,43 @@ function main(): void {
   console.log(`  js reference: ${benchMatmulApi(jsKernels, 256).slice(0, 1).join(', ')}`);
 
   const x = gpData();
-  const batch = randomGpBatch(new Rng('bench-gp-programs'), {
-    nPrograms: GP_PROGRAMS,
-    nFeatures: GP_FEATURES,
-    minLength: 15,
-    maxLength: 31,
-  });
-  console.log(
-    `\nGP evaluate, ${GP_PROGRAMS} random programs (${batch.ops.length} nodes), ` +
-      `${GP_ROWS} rows, ${GP_FEATURES} features, node·rows/s`,
-  );
-  console.log(`  node counts: ${countOps(batch)}`);
+  const mixes: [string, GpProgramBatch][] = [
+    [
+      'every primitive, inner nodes binary with probability 0.6',
+      randomGpBatch(new Rng('bench-gp-programs'), {
+        nPrograms: GP_PROGRAMS,
+        nFeatures: GP_FEATURES,
+        minLength: 15,
+        maxLength: 31,
+      }),
+    ],
+    [
+      'add sub mul div sin cos exp log sqrt, binary with probability 4/9',
+      randomGpBatch(new Rng('bench-gp-programs'), {
+        nPrograms: GP_PROGRAMS,
+        nFeatures: GP_FEATURES,
+        minLength: 15,
+        maxLength: 31,
+        binaryProbability: 4 / 9,
+        unaryOps: [GpOp.Sin, GpOp.Cos, GpOp.Exp, GpOp.Log, GpOp.Sqrt],
+      }),
+    ],
+  ];
   const backends: [string, Kernels][] = [
     ['release', createWasmKernels('release')],
     ['scalar', createWasmKernels('scalar')],
     ['js reference', jsKernels],
   ];
-  for (const [name, kernels] of backends) {
-    console.log(`  ${name}: ${(benchGp(kernels, x, batch) / 1e9).toFixed(3)}e9`);
+  for (const [label, batch] of mixes) {
+    console.log(
+      `\nGP evaluate, ${GP_PROGRAMS} random programs of 15–31 nodes ` +
+        `(${batch.ops.length} in all), ${GP_ROWS} rows, ${GP_FEATURES} features, node·rows/s`,
+    );
+    console.log(`  primitives: ${label}`);
+    console.log(`  node counts: ${countOps(batch)}`);
+    for (const [name, kernels] of backends) {
+      console.log(`  ${name}: ${(benchGp(kernels, x, batch) / 1e9).toFixed(3)}e9`);
+    }
   }
 
   console.log('\nGP primitive cost, ns per row (release build)');
