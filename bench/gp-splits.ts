@@ -3,7 +3,7 @@
 // the last quarter of the training rows is held out as validation data for model selection.
 // Run after `npm run build`:
 //   node dist/bench/gp-splits.js <splits directory> [dataset ...] [--seeds 3] [--time 20]
-//     [--no-constants]
+//     [--population 1000] [--no-constants]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -114,7 +114,11 @@ function main(): void {
   const timeLimit = flag('--time', 20);
   const noConstants = args.indexOf('--no-constants');
   if (noConstants >= 0) args.splice(noConstants, 1);
-  const options: Partial<SymbolicRegressionOptions> = { timeLimitSeconds: timeLimit };
+  const populationSize = flag('--population', 1000);
+  const options: Partial<SymbolicRegressionOptions> = {
+    timeLimitSeconds: timeLimit,
+    populationSize,
+  };
   if (noConstants >= 0) options.constantOptimisation = false;
   const [dir, ...chosen] = args;
   if (dir === undefined) throw new Error('gp-splits: a splits directory expected, got none');
