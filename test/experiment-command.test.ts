@@ -164,6 +164,16 @@ describe('experimentCommand', () => {
     expect(readRunLog(join(out, 'runs.jsonl')).records).toHaveLength(18);
   });
 
+  test('bad CSV file rejected before runs', async () => {
+    const badData = join(root, `bad-${counter}`);
+    mkdirSync(badData);
+    writeRegressionCsv(badData, 'good', 30, 1);
+    writeFileSync(join(badData, 'broken.csv'), 'a,b,y\n1,2,3\n1,oops,4\n');
+    const attempt = run({ dataDir: badData, quick: false, trials: '1' });
+    await expect(attempt).rejects.toThrow(/broken.csv/);
+    expect(existsSync(join(out, 'runs.jsonl'))).toBe(false);
+  });
+
   test('unknown datasets and bad folders are InputErrors', async () => {
     await expect(run({ datasets: 'alpha,delta' })).rejects.toThrow(
       'experiment: unknown dataset "delta" in --datasets; available: alpha, beta, gamma',

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
+import { loadCsv } from '../data/index.js';
 import {
   configDifference,
   CONFIG_FILE,
@@ -50,8 +51,8 @@ export interface ExperimentHooks {
  * Runs the experiment described by `options` and writes runs.jsonl, config.json, report.md,
  * report.json and the SVG plots into the output folder. Returns 0 when every run finished and
  * 1 when some failed (they are retried by --resume). Throws InputError for bad input: a missing
- * data folder, an unknown dataset, an existing runs.jsonl without --resume, or a resume whose
- * configuration differs from config.json.
+ * data folder, an unknown dataset, a CSV file that loadCsv rejects, an existing runs.jsonl
+ * without --resume, or a resume whose configuration differs from config.json.
  */
 export async function experimentCommand(
   options: ExperimentOptions,
@@ -59,6 +60,8 @@ export async function experimentCommand(
 ): Promise<number> {
   const log = hooks.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const { config, files } = planConfig(options);
+  // Parsing every file here turns a bad CSV into one InputError before any run starts.
+  for (const file of files) loadCsv(file.path, { name: file.name });
   const outDir = resolve(options.out ?? `jacdistill-experiment-${config.preset}`);
   ensureFolder(outDir);
 
