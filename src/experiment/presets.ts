@@ -1,6 +1,6 @@
-// The two experiment presets and their per-run budgets: the only place where budgets are set.
-// The full preset runs every dataset with six λ values and ten trials, as the study does; the
-// quick preset checks the whole chain in a few minutes.
+// The two experiment presets and their per-run budgets. No other file sets a budget.
+// The full preset runs every dataset with six λ values and ten trials. The quick preset checks
+// the whole chain in a few minutes.
 import type { Budgets, PresetName } from './types.js';
 
 export interface Preset {

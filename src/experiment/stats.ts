@@ -1,7 +1,7 @@
 // Descriptive statistics and the Wilcoxon signed-rank test used by the experiment report.
 // Non-finite inputs propagate into means (a NaN R² gives a NaN mean) rather than being dropped.
 
-/** Arithmetic mean; NaN for an empty list. */
+/** Returns the arithmetic mean, or NaN for an empty list. */
 export function mean(values: readonly number[]): number {
   if (values.length === 0) return NaN;
   let sum = 0;
@@ -9,7 +9,7 @@ export function mean(values: readonly number[]): number {
   return sum / values.length;
 }
 
-/** Sample standard deviation (divisor n − 1); NaN for fewer than two values. */
+/** Returns the sample standard deviation (divisor n − 1), or NaN for fewer than two values. */
 export function sampleSd(values: readonly number[]): number {
   if (values.length < 2) return NaN;
   const m = mean(values);
@@ -18,7 +18,7 @@ export function sampleSd(values: readonly number[]): number {
   return Math.sqrt(ss / (values.length - 1));
 }
 
-/** Median (mean of the two middle values for an even count); NaN for an empty list. */
+/** Returns the median (mean of the two middle values for an even count), or NaN if empty. */
 export function median(values: readonly number[]): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
@@ -56,7 +56,7 @@ function erfSeries(x: number): number {
   return (2 / Math.sqrt(Math.PI)) * Math.exp(-x2) * sum;
 }
 
-/** Standard normal cumulative distribution function Φ(z). */
+/** Returns the standard normal cumulative distribution function Φ(z). */
 export function normalCdf(z: number): number {
   return 0.5 * erfc(-z / Math.SQRT2);
 }
@@ -80,7 +80,7 @@ export interface WilcoxonResult {
 export const WILCOXON_EXACT_MAX_N = 50;
 
 /**
- * Wilcoxon signed-rank test of the paired samples x and y on the differences d = x − y.
+ * Runs the Wilcoxon signed-rank test of paired samples x and y on the differences d = x − y.
  * Zero differences are dropped (Wilcoxon's original rule) and tied |d| get their average rank.
  * Without ties and with at most WILCOXON_EXACT_MAX_N non-zero differences the p-value comes
  * from the exact null distribution of W+; otherwise from the normal approximation with the tie
