@@ -17,3 +17,10 @@ export { tapeLossAndGradient, TapePasses } from './tape.js';
 export { JsFusedMlp, type LossTerms } from './fused-js.js';
 export { WasmFusedMlp, type MlpWasmExports, type WasmMlpOptions } from './fused-wasm.js';
 export { sumOfSinesData, type RegressionData } from './synthetic.js';
+export {
+  exactJacobianNormSq,
+  projectedJacobianNormSq,
+  randomUnitRows,
+  type JacobianNormOptions,
+} from './projection.js';
+export { HostBackend, type BatchPasses, type TrainingBackend } from './backend.js';
