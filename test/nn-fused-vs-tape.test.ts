@@ -28,6 +28,8 @@ const SMALL: Case[] = [
   { name: 'small softplus', nInputs: 8, hidden: [64, 64], nRows: 256, activation: 'softplus' },
   { name: 'small relu', nInputs: 8, hidden: [64, 64], nRows: 256, activation: 'relu' },
 ];
+/** Widths that are not multiples of the 4 × 4 tiles, so every edge path runs. */
+const ODD: Case = { name: 'odd widths', nInputs: 3, hidden: [5, 7, 2], nRows: 9, activation: 'tanh' };
 const MEDIUM: Case = { name: 'medium', nInputs: 16, hidden: [256, 256], nRows: 1024, activation: 'tanh' };
 
 /** Fails with the block name when any block's max error exceeds RTOL times its max entry. */
@@ -97,7 +99,7 @@ describe('fused js twin vs tape', () => {
 });
 
 describe.each<WasmVariant>(['release', 'debug', 'scalar'])('fused wasm (%s build) vs tape', (variant) => {
-  const cases = variant === 'release' ? SMALL : SMALL.filter((c) => c.hidden.length === 2);
+  const cases = [ODD, ...(variant === 'release' ? SMALL : SMALL.filter((c) => c.hidden.length === 2))];
   for (const c of cases) {
     for (const lambda of [0, 0.1]) {
       test(`${c.name}, lambda ${lambda}`, () => {

@@ -1,0 +1,50 @@
+// The MLP's unpacked WebAssembly products (mlpGemm) against the TypeScript reference matmul.
+// Both sum each c[i, j] over p in ascending order from 0 with separate multiply and add, so
+// the results must be bit-identical, on shapes that exercise the 4 × 4 tiles, the edge rows
+// and columns, the row blocks of the transposed product, and sizes below one tile.
+import { describe, expect, test } from 'vitest';
+import { Rng } from '../src/core/rng.js';
+import { Arena, loadWasmInstance, type WasmVariant } from '../src/kernels/wasm-module.js';
+import { jsKernels } from '../src/kernels/index.js';
+
+interface GemmExports {
+  mlpGemm(a: number, b: number, c: number, m: number, k: number, n: number, transA: number): void;
+}
+
+const SHAPES: [number, number, number][] = [
+  [1, 1, 1],
+  [3, 5, 2],
+  [4, 4, 4],
+  [7, 13, 5],
+  [8, 8, 64],
+  [17, 300, 9],
+  [64, 129, 12],
+];
+
+function randomArray(rng: Rng, length: number): Float64Array {
+  const out = new Float64Array(length);
+  for (let p = 0; p < length; p++) out[p] = rng.normal();
+  return out;
+}
+
+describe.each<WasmVariant>(['release', 'scalar'])('mlpGemm (%s build)', (variant) => {
+  for (const [m, k, n] of SHAPES) {
+    for (const transA of [false, true]) {
+      test(`${m}x${k}x${n}${transA ? ' transposed a' : ''}`, () => {
+        const seed = m * 1000 + k * 10 + n;
+        const rng = new Rng(seed);
+        const a = randomArray(rng, m * k);
+        const b = randomArray(rng, k * n);
+        const instance = loadWasmInstance(variant);
+        const arena = new Arena(instance);
+        const aPtr = arena.copyF64(a);
+        const bPtr = arena.copyF64(b);
+        const cPtr = arena.alloc(m * n);
+        (instance.exports as unknown as GemmExports).mlpGemm(aPtr, bPtr, cPtr, m, k, n, transA ? 1 : 0);
+        const found = Array.from(arena.f64(cPtr, m * n));
+        const expected = Array.from(jsKernels.matmul(a, b, m, k, n, transA, false));
+        expect(found, `seed ${seed}`).toEqual(expected);
+      });
+    }
+  }
+});
