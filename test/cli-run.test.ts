@@ -109,7 +109,11 @@ describe('runCli invalid options', () => {
   });
 
   it('unknown command', async () => {
-    await expectUsageError(['train'], 'unknown command "train"', 'demo, distill, help');
+    await expectUsageError(
+      ['train'],
+      'unknown command "train"',
+      'demo, distill, experiment, report, help',
+    );
   });
 
   it('option before command', async () => {

@@ -16,9 +16,18 @@ export interface OptionSpec<T = unknown> {
   readonly required?: boolean;
 }
 
-/** Parsed option values of one command line, keyed by their spec. */
+/** One positional argument, such as the folder in `jacdistill report DIR`. */
+export interface PositionalSpec {
+  /** Placeholder shown in usage and help, such as `DIR`. */
+  readonly name: string;
+  /** Help text: what the argument names. */
+  readonly help: string;
+}
+
+/** Parsed option values and positional arguments of one command line, keyed by their spec. */
 export class ParsedOptions {
   private readonly values = new Map<OptionSpec, unknown>();
+  private readonly positionals = new Map<PositionalSpec, string>();
 
   set<T>(spec: OptionSpec<T>, value: T): void {
     this.values.set(spec as OptionSpec, value);
@@ -32,6 +41,15 @@ export class ParsedOptions {
   has(spec: OptionSpec): boolean {
     return this.values.has(spec);
   }
+
+  setPositional(spec: PositionalSpec, value: string): void {
+    this.positionals.set(spec, value);
+  }
+
+  /** Returns the positional argument, or undefined when it was not given. */
+  positional(spec: PositionalSpec): string | undefined {
+    return this.positionals.get(spec);
+  }
 }
 
 export interface ParsedCommandLine<C> {
@@ -44,14 +62,18 @@ export interface ParsedCommandLine<C> {
 export interface ParsableCommand {
   readonly name: string;
   readonly options: readonly OptionSpec[];
+  /** Positional arguments, all required, in order; none when omitted. */
+  readonly positionals?: readonly PositionalSpec[];
 }
 
 /**
  * Parses `argv` (without the node and script paths) against one command, whose name is
  * argv[0]. Accepts `--flag value` and `--flag=value`. A value may start with a single dash
  * (so `--lambda -1` reaches the λ check) but not with `--`. `--help` or `-h` anywhere sets
- * `help`. Throws InputError on an unknown flag, a flag given twice, a missing value, a stray
- * positional argument or an absent required option (not checked when help is requested).
+ * `help`. Arguments that do not start with a dash fill the command's declared positionals in
+ * order. Throws InputError on an unknown flag, a flag given twice, a missing value, a positional
+ * argument beyond the declared ones, or an absent required option or positional (the last two
+ * are not checked when help is requested).
  */
 export function parseCommandLine<C extends ParsableCommand>(
   command: C,
@@ -59,6 +81,8 @@ export function parseCommandLine<C extends ParsableCommand>(
 ): ParsedCommandLine<C> {
   const options = new ParsedOptions();
   const byFlag = new Map(command.options.map((spec) => [spec.flag, spec]));
+  const positionals = command.positionals ?? [];
+  let positionalCount = 0;
   let help = false;
 
   for (let i = 0; i < argv.length; i++) {
@@ -67,7 +91,18 @@ export function parseCommandLine<C extends ParsableCommand>(
       help = true;
       continue;
     }
+    if ((!arg.startsWith('-') || arg === '-') && positionalCount < positionals.length) {
+      options.setPositional(positionals[positionalCount++], arg);
+      continue;
+    }
     if (!arg.startsWith('-') || arg === '-') {
+      if (positionals.length > 0) {
+        const usage = positionals.map((p) => p.name).join(' ');
+        throw new InputError(
+          `unexpected argument "${arg}" for ${command.name}; expected ` +
+            `jacdistill ${command.name} ${usage} [options]`,
+        );
+      }
       throw new InputError(
         `unexpected argument "${arg}" for ${command.name}; options start with --, ` +
           `see jacdistill ${command.name} --help`,
@@ -112,6 +147,14 @@ export function parseCommandLine<C extends ParsableCommand>(
     throw new InputError(
       `missing required option ${absent.flag} for ${command.name}; ` +
         `expected jacdistill ${command.name} ${absent.flag} ${absent.valueName ?? ''}`.trimEnd(),
+    );
+  }
+  const missing = positionals[positionalCount];
+  if (!help && missing !== undefined) {
+    const usage = positionals.map((p) => p.name).join(' ');
+    throw new InputError(
+      `missing argument ${missing.name} for ${command.name}; ` +
+        `expected jacdistill ${command.name} ${usage}`,
     );
   }
   return { command, options, help };

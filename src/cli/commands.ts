@@ -5,7 +5,19 @@ import { loadBostonHousing } from '../data/boston.js';
 import { loadCsv } from '../data/csv.js';
 import { checkCompatible, type Dataset } from '../data/dataset.js';
 import type { DistillOptions, DistillReport } from '../distill/pipeline.js';
-import { parseLambdaList, parseSeed, type OptionSpec, type ParsedOptions } from './args.js';
+import {
+  EXPERIMENT_FLAGS,
+  validateExperimentOptions,
+  type ExperimentOptions,
+  type RawExperimentOptions,
+} from '../experiment/options.js';
+import {
+  parseLambdaList,
+  parseSeed,
+  type OptionSpec,
+  type ParsedOptions,
+  type PositionalSpec,
+} from './args.js';
 import { formatReport } from './format.js';
 
 /** λ values run when --lambda is not given: no Jacobian penalty, and a light one. */
@@ -20,7 +32,15 @@ export type DistillFn = (
   opts: DistillOptions,
 ) => DistillReport | Promise<DistillReport>;
 
-/** Services a command runs with: output streams and the lazily loaded pipeline. */
+/** The experiment runner's two commands, as the CLI calls them. */
+export interface ExperimentCommands {
+  /** Runs the study; resolves to 0, or 1 when some runs failed. */
+  experimentCommand: (options: ExperimentOptions, log: (line: string) => void) => Promise<number>;
+  /** Writes the report files of an experiment folder; returns the exit code. */
+  reportCommand: (dir: string, log: (line: string) => void) => number;
+}
+
+/** Services a command runs with: output streams and the lazily loaded heavy modules. */
 export interface CommandContext {
   /** Writes to standard output (results only). */
   out: (text: string) => void;
@@ -28,6 +48,8 @@ export interface CommandContext {
   log: (line: string) => void;
   /** Loads the distillation pipeline; deferred so that --help and bad options stay fast. */
   loadDistill: () => Promise<DistillFn>;
+  /** Loads the experiment runner, deferred for the same reason. */
+  loadExperiment: () => Promise<ExperimentCommands>;
 }
 
 export interface CommandSpec {
@@ -35,7 +57,9 @@ export interface CommandSpec {
   /** One line for the command list in `jacdistill --help`. */
   readonly summary: string;
   readonly options: readonly OptionSpec[];
-  run(options: ParsedOptions, ctx: CommandContext): Promise<void>;
+  readonly positionals?: readonly PositionalSpec[];
+  /** Runs the command; resolves to its exit code, or to nothing for exit code 0. */
+  run(options: ParsedOptions, ctx: CommandContext): Promise<number | void>;
 }
 
 const DATA: OptionSpec<string> = {
@@ -87,6 +111,26 @@ const JSON_OUTPUT: OptionSpec<boolean> = {
   parse: () => true,
 };
 
+/** An experiment flag as an option spec, with the RawExperimentOptions key it fills. */
+type ExperimentOption = readonly [OptionSpec<string | boolean>, keyof RawExperimentOptions];
+
+/** The experiment's flags; values stay text until validateExperimentOptions checks them. */
+const EXPERIMENT_OPTIONS: readonly ExperimentOption[] = EXPERIMENT_FLAGS.map((flag) => {
+  const spec: OptionSpec<string | boolean> = {
+    flag: flag.flag,
+    valueName: flag.valueName,
+    help: flag.help,
+    parse: flag.valueName === null ? () => true : (raw) => raw,
+    required: flag.key === 'dataDir',
+  };
+  return [spec, flag.key] as const;
+});
+
+const EXPERIMENT_DIR: PositionalSpec = {
+  name: 'DIR',
+  help: 'output folder of jacdistill experiment (its --out), with config.json and runs.jsonl',
+};
+
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'demo',
@@ -117,6 +161,37 @@ export const COMMANDS: readonly CommandSpec[] = [
         checkCompatible(data, test);
       }
       await distillAndPrint(data, test, options, ctx);
+    },
+  },
+  {
+    name: 'experiment',
+    summary:
+      'run the λ study: teachers and students on every CSV file of a folder over repeated ' +
+      'random splits, then write the report',
+    options: EXPERIMENT_OPTIONS.map(([spec]) => spec),
+    run: async (options, ctx) => {
+      const raw: Record<string, string | boolean> = {};
+      for (const [spec, key] of EXPERIMENT_OPTIONS) {
+        const value = options.get(spec);
+        if (value !== undefined) raw[key] = value;
+      }
+      const validated = validateExperimentOptions(raw as RawExperimentOptions);
+      const experiment = await ctx.loadExperiment();
+      return experiment.experimentCommand(validated, ctx.log);
+    },
+  },
+  {
+    name: 'report',
+    summary:
+      'rewrite report.md, report.json and the plots of an experiment folder from its runs, ' +
+      'for example while the experiment is still running',
+    options: [],
+    positionals: [EXPERIMENT_DIR],
+    run: async (options, ctx) => {
+      const dir = options.positional(EXPERIMENT_DIR);
+      if (dir === undefined) throw new InputError('missing argument DIR for report');
+      const experiment = await ctx.loadExperiment();
+      return experiment.reportCommand(dir, ctx.log);
     },
   },
 ];

@@ -30,17 +30,27 @@ export function formatMainHelp(commands: readonly CommandSpec[]): string {
 
 /** Help for `jacdistill <command> --help`: usage line and one entry per option. */
 export function formatCommandHelp(command: CommandSpec): string {
-  const usage = command.options.map(usageOf).join(' ');
-  const labels = command.options.map(labelOf);
+  const positionals = command.positionals ?? [];
+  const usage = [...positionals.map((p) => p.name), ...command.options.map(usageOf)].join(' ');
+  const labels = [...positionals.map((p) => p.name), ...command.options.map(labelOf)];
   const width = Math.max(0, ...labels.map((label) => label.length));
   const lines = [
     ...wrap(`Usage: jacdistill ${command.name} ${usage}`.trimEnd(), HELP_WIDTH, '  '),
     '',
     ...wrap(`${command.summary[0].toUpperCase()}${command.summary.slice(1)}.`, HELP_WIDTH, ''),
-    '',
-    'Options:',
-    ...command.options.map((spec, i) => indentedEntry(labels[i].padEnd(width), spec.help)),
   ];
+  if (positionals.length > 0) {
+    lines.push('', 'Arguments:');
+    lines.push(...positionals.map((p, i) => indentedEntry(labels[i].padEnd(width), p.help)));
+  }
+  if (command.options.length > 0) {
+    lines.push('', 'Options:');
+    lines.push(
+      ...command.options.map((spec, i) =>
+        indentedEntry(labels[positionals.length + i].padEnd(width), spec.help),
+      ),
+    );
+  }
   return lines.join('\n') + '\n';
 }
 

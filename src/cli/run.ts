@@ -2,7 +2,12 @@
 // exit codes (0 success, 2 invalid option or input, 1 anything else).
 import { InputError } from '../core/errors.js';
 import { parseCommandLine } from './args.js';
-import { COMMANDS, type CommandContext, type DistillFn } from './commands.js';
+import {
+  COMMANDS,
+  type CommandContext,
+  type DistillFn,
+  type ExperimentCommands,
+} from './commands.js';
 import { formatCommandHelp, formatMainHelp } from './help.js';
 import { readVersion } from './version.js';
 
@@ -16,6 +21,8 @@ export interface CliIo {
 export interface CliDeps {
   /** Replaces the pipeline loader, for example with a fake pipeline in tests. */
   loadDistill?: () => Promise<DistillFn>;
+  /** Replaces the experiment runner loader, for example to run tasks in-process in tests. */
+  loadExperiment?: () => Promise<ExperimentCommands>;
 }
 
 export const EXIT_OK = 0;
@@ -32,8 +39,7 @@ export async function runCli(
   deps: CliDeps = {},
 ): Promise<number> {
   try {
-    await dispatch(argv, io, deps);
-    return EXIT_OK;
+    return await dispatch(argv, io, deps);
   } catch (err) {
     if (err instanceof InputError) {
       io.stderr.write(`jacdistill: ${oneLine(err.message)}\n`);
@@ -53,18 +59,18 @@ export async function runCli(
   }
 }
 
-async function dispatch(argv: readonly string[], io: CliIo, deps: CliDeps): Promise<void> {
+async function dispatch(argv: readonly string[], io: CliIo, deps: CliDeps): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined) {
     throw new InputError('missing command; run jacdistill --help for the list of commands');
   }
   if (first === '--help' || first === '-h' || first === 'help') {
     io.stdout.write(helpFor(rest[0]));
-    return;
+    return EXIT_OK;
   }
   if (first === '--version') {
     io.stdout.write(`${readVersion()}\n`);
-    return;
+    return EXIT_OK;
   }
 
   const command = COMMANDS.find((c) => c.name === first);
@@ -77,14 +83,16 @@ async function dispatch(argv: readonly string[], io: CliIo, deps: CliDeps): Prom
   const parsed = parseCommandLine(command, rest);
   if (parsed.help) {
     io.stdout.write(formatCommandHelp(command));
-    return;
+    return EXIT_OK;
   }
   const ctx: CommandContext = {
     out: (text) => io.stdout.write(text),
     log: (line) => io.stderr.write(`${line}\n`),
     loadDistill: deps.loadDistill ?? loadPipeline,
+    loadExperiment: deps.loadExperiment ?? loadExperimentRunner,
   };
-  await command.run(parsed.options, ctx);
+  const code = await command.run(parsed.options, ctx);
+  return code ?? EXIT_OK;
 }
 
 function helpFor(commandName: string | undefined): string {
@@ -100,6 +108,14 @@ function helpFor(commandName: string | undefined): string {
 async function loadPipeline(): Promise<DistillFn> {
   const pipeline = await import('../distill/pipeline.js');
   return pipeline.distill;
+}
+
+async function loadExperimentRunner(): Promise<ExperimentCommands> {
+  const runner = await import('../experiment/index.js');
+  return {
+    experimentCommand: (options, log) => runner.experimentCommand(options, { log }),
+    reportCommand: (dir, log) => runner.reportCommand(dir, log),
+  };
 }
 
 /** Joins a multi-line message into one line, so each error is exactly one stderr line. */
