@@ -96,11 +96,11 @@ const ACT_SOFTPLUS: i32 = 2;
 // ---------------------------------------------------------------------------------------------
 // Matrix products for the MLP's shapes, without packing
 //
-// Every product here has one dimension equal to the batch (B ≤ a few thousand rows) and the
-// others equal to layer widths, and all operands fit in L2, so the kernels read the row-major
-// operands in place instead of packing them: the weight matrix is transposed once per pass
-// (level field WT), which turns every product into one of two forms. Both keep a 4 × 4 tile of
-// c in eight f64x2 registers and accumulate over p in ascending order from 0.
+// Every product here has one dimension equal to the batch and the others equal to layer widths.
+// For the small networks all operands fit in L2, so these kernels read the row-major operands
+// in place instead of packing them. Each weight matrix is transposed once per pass (level
+// field WT), which turns every product into one of two forms. Both keep a 4 × 4 tile of c in
+// eight f64x2 registers and accumulate over p in ascending order from 0.
 
 /**
  * c[i, j] = Σ_p a[i, p] · b[p, j] for a [m, k], b [k, n], c [m, n], all row-major; c is
@@ -290,11 +290,12 @@ export function mlpGemm(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, tr
 }
 
 /**
- * Which kernel computes a product with c [m, n] and streamed operand b [k, n]: the packed,
- * cache-blocked matmul of matmul.ts when c has at least PACKED_MIN_ROWS rows and b holds more
- * than UNPACKED_MAX_B values (256 KiB, beyond what gemmNN / gemmTN keep in L2), else the
- * unpacked kernels above. Measured on the W1 shapes: unpacked is faster for all small-network
- * products and for thin ones (m or n = 16), packed for the 256-wide layers of the medium size.
+ * Choice of kernel for a product with c [m, n] and streamed operand b [k, n]. The packed,
+ * cache-blocked matmul of matmul.ts runs when c has at least PACKED_MIN_ROWS rows and b has
+ * more than UNPACKED_MAX_B values (256 KiB, more than gemmNN and gemmTN keep in L2). Otherwise
+ * the unpacked kernels above run. On the W1 shapes (bench/w1.ts, 2-core AMD EPYC under load)
+ * the unpacked kernels were faster for every small-network product and for the thin ones
+ * (m or n = 16), and the packed one for the 256-wide layers of the medium size.
  */
 const UNPACKED_MAX_B: i32 = 32768;
 const PACKED_MIN_ROWS: i32 = 64;
@@ -335,7 +336,8 @@ function transposeWeights(plan: usize): void {
     const wt = ptr(plan, j, LEVEL_WT);
     for (let r = 0; r < rows; r++) {
       for (let q = 0; q < cols; q++) {
-        store<f64>(wt + ((<usize>q * <usize>rows + <usize>r) << 3), load<f64>(w + ((<usize>r * <usize>cols + <usize>q) << 3)));
+        const value = load<f64>(w + ((<usize>r * <usize>cols + <usize>q) << 3));
+        store<f64>(wt + ((<usize>q * <usize>rows + <usize>r) << 3), value);
       }
     }
   }
@@ -630,7 +632,8 @@ function penaltyReverse(plan: usize, nRows: i32, lambda: f64): f64 {
   for (let i = 0; i < L; i++) {
     const n = width(plan, i);
     const dv = ptr(plan, i, LEVEL_HD) + <usize>nRows * <usize>n * 8;
-    productNN(plan, dv, ptr(plan, i, LEVEL_W), ptr(plan, i + 1, LEVEL_T), nRows, n, width(plan, i + 1));
+    const e = ptr(plan, i + 1, LEVEL_T);
+    productNN(plan, dv, ptr(plan, i, LEVEL_W), e, nRows, n, width(plan, i + 1));
     splitPenaltyCotangent(plan, i + 1, nRows);
   }
   return sumSq;
@@ -706,7 +709,8 @@ function mseReverse(plan: usize, nRows: i32, withPenalty: bool): f64 {
     const nNext = width(plan, i + 1);
     const dz = ptr(plan, i + 1, LEVEL_ZU);
     const gb = ptr(plan, i, LEVEL_B) + shift;
-    combineDz(dz, ptr(plan, i + 1, LEVEL_S), ptr(plan, i + 1, LEVEL_T), gb, nRows, nNext, withPenalty);
+    const s = ptr(plan, i + 1, LEVEL_S);
+    combineDz(dz, s, ptr(plan, i + 1, LEVEL_T), gb, nRows, nNext, withPenalty);
     const gw = ptr(plan, i, LEVEL_W) + shift;
     productTN(plan, ptr(plan, i, LEVEL_HD), dz, gw, n, stacked, nNext);
     if (i > 0) {
@@ -741,7 +745,7 @@ export function mlpLossAndGradient(plan: usize, nRows: i32): void {
   setStat(plan, STAT_LOSS, mse + lambda * penalty);
 }
 
-/** One Adam step of the parameters from the gradient, with the STAT_* hyperparameters. */
+/** Applies one Adam step to the parameters from the gradient, with the STAT_* settings. */
 export function mlpAdam(plan: usize): void {
   const beta1 = stat(plan, STAT_BETA1);
   const beta2 = stat(plan, STAT_BETA2);
@@ -797,9 +801,11 @@ export function mlpAdam(plan: usize): void {
 
 /**
  * Copies rows order[start .. start + nRows) of x [*, nInputs] and y into the batch buffers.
- * `order` holds i32 row indices.
+ * `order` contains i32 row indices.
  */
-export function mlpGather(plan: usize, x: usize, y: usize, order: usize, start: i32, nRows: i32): void {
+export function mlpGather(
+  plan: usize, x: usize, y: usize, order: usize, start: i32, nRows: i32,
+): void {
   const d = width(plan, 0);
   const rowBytes = <usize>d << 3;
   const xBatch = ptr(plan, 0, LEVEL_HD);
@@ -811,8 +817,10 @@ export function mlpGather(plan: usize, x: usize, y: usize, order: usize, start: 
   }
 }
 
-/** One training step: gather a batch, compute loss and gradient, apply Adam. */
-export function mlpTrainStep(plan: usize, x: usize, y: usize, order: usize, start: i32, nRows: i32): void {
+/** Runs one training step: gathers a batch, computes loss and gradient, applies Adam. */
+export function mlpTrainStep(
+  plan: usize, x: usize, y: usize, order: usize, start: i32, nRows: i32,
+): void {
   mlpGather(plan, x, y, order, start, nRows);
   mlpLossAndGradient(plan, nRows);
   mlpAdam(plan);
@@ -820,8 +828,9 @@ export function mlpTrainStep(plan: usize, x: usize, y: usize, order: usize, star
 
 /**
  * Evaluates nRows rows of x [nRows, nInputs] in chunks of at most capacity rows. Writes f to
- * `out` [nRows] when out ≠ 0 and ∂f/∂x to `grads` [nRows, nInputs] when grads ≠ 0. When y ≠ 0,
- * sets STAT_SUM_SQUARED_ERROR = Σ (f − y)²; when `jacobian` is set, STAT_SUM_JACOBIAN_SQ = Σ ‖G_b‖².
+ * `out` [nRows] when out ≠ 0 and ∂f/∂x to `grads` [nRows, nInputs] when grads ≠ 0. Sets
+ * STAT_SUM_SQUARED_ERROR = Σ (f − y)² (0 when y = 0) and, when `jacobian` is set or grads ≠ 0,
+ * STAT_SUM_JACOBIAN_SQ = Σ_b ‖G_b‖².
  */
 export function mlpEvaluate(
   plan: usize, x: usize, y: usize, nRows: i32, out: usize, grads: usize, jacobian: bool,

@@ -1,8 +1,8 @@
-// Cost of the input-Jacobian penalty of a vector-output MLP on the autodiff tape: the exact
-// mean_b ‖J_b‖²_F (one backward pass per output) against the random-projection estimate (one
-// backward pass per projection), each followed by its gradient with respect to every weight
-// (double backprop). Network: d 8 inputs, two tanh layers of 64, m linear outputs, batch 256,
-// f64, inputs standard normal. Reported: median ms per penalty-and-gradient evaluation.
+// Cost of the input-Jacobian penalty of a vector-output MLP on the autodiff tape. The exact
+// mean_b ‖J_b‖²_F takes one backward pass per output, the random-projection estimate one per
+// projection. Each is followed by its gradient with respect to every weight (double backprop).
+// Network: d 8 inputs, two tanh layers of 64, m linear outputs, batch 256, f64, inputs
+// standard normal. Reported: median ms per evaluation of penalty and gradient.
 // Run after `npm run build`: node dist/bench/w1-projection.js [m ...]
 import { pathToFileURL } from 'node:url';
 import Benchmark from 'benchmark';
@@ -59,7 +59,9 @@ export function runW1Projection(
       gradients(projectedJacobianNormSq(model, x, rng, 1, { createGraph: true }), params);
     }, { maxTime: opts.maxTime ?? 2, minSamples: 5 });
   }
-  suite.on('cycle', (event: Benchmark.Event) => opts.log?.(`w1-projection: ${String(event.target)}`));
+  suite.on('cycle', (event: Benchmark.Event) => {
+    opts.log?.(`w1-projection: ${String(event.target)}`);
+  });
   suite.run({ async: false });
 
   const benches = Array.from(suite as unknown as ArrayLike<Benchmark>);

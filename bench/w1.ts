@@ -59,7 +59,8 @@ type StepRunner = (batchIndex: number) => void;
 
 function makeStep(size: W1Size, lambda: number, backend: 'wasm' | 'js', seed: number): StepRunner {
   const { nInputs, hidden, batch } = W1_SIZES[size];
-  const layout = paramLayout({ nInputs, hidden: [hidden, hidden], activation: 'tanh', nOutputs: 1 });
+  const spec = { nInputs, hidden: [hidden, hidden], activation: 'tanh' as const, nOutputs: 1 };
+  const layout = paramLayout(spec);
   const data = sumOfSinesData(batch * N_BATCHES, nInputs, seed);
   const adam = { learningRate: W1_LEARNING_RATE };
   if (backend === 'wasm') {

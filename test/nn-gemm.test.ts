@@ -1,7 +1,7 @@
 // The MLP's unpacked WebAssembly products (mlpGemm) against the TypeScript reference matmul.
 // Both sum each c[i, j] over p in ascending order from 0 with separate multiply and add, so
-// the results must be bit-identical, on shapes that exercise the 4 × 4 tiles, the edge rows
-// and columns, the row blocks of the transposed product, and sizes below one tile.
+// the results must be bit-identical. The shapes exercise the 4 × 4 tiles, the edge rows and
+// columns, the row blocks of the transposed product, and sizes below one tile.
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../src/core/rng.js';
 import { Arena, loadWasmInstance, type WasmVariant } from '../src/kernels/wasm-module.js';
@@ -40,7 +40,8 @@ describe.each<WasmVariant>(['release', 'scalar'])('mlpGemm (%s build)', (variant
         const aPtr = arena.copyF64(a);
         const bPtr = arena.copyF64(b);
         const cPtr = arena.alloc(m * n);
-        (instance.exports as unknown as GemmExports).mlpGemm(aPtr, bPtr, cPtr, m, k, n, transA ? 1 : 0);
+        const ex = instance.exports as unknown as GemmExports;
+        ex.mlpGemm(aPtr, bPtr, cPtr, m, k, n, transA ? 1 : 0);
         const found = Array.from(arena.f64(cPtr, m * n));
         const expected = Array.from(jsKernels.matmul(a, b, m, k, n, transA, false));
         expect(found, `seed ${seed}`).toEqual(expected);

@@ -86,7 +86,9 @@ describe('Jacobian norm by projections', () => {
       }
       const mean = sum / draws;
       const standardError = Math.sqrt((sumSq / draws - mean * mean) / draws);
-      const label = `seed ${SEED}, ${draws} draws, exact ${exact}, mean ${mean}, SE ${standardError}`;
+      const label =
+        `seed ${SEED}, ${draws} draws, exact ${exact}, mean ${mean}, ` +
+        `standard error ${standardError}`;
       expect(standardError, label).toBeGreaterThan(0);
       expect(Math.abs(mean - exact), label).toBeLessThan(4 * standardError);
     });

@@ -66,7 +66,8 @@ describe('trainTeacher', () => {
   test('minimum steps keep a small data set training', () => {
     const { train, valid } = split(5, 2);
     const small = { ...train, nRows: 20, x: train.x.subarray(0, 40), y: train.y.subarray(0, 20) };
-    const t = trainTeacher(small, valid, { hidden: [8], lambda: 0, seed: 2, patience: 1, minSteps: 300 });
+    const opts = { hidden: [8], lambda: 0, seed: 2, patience: 1, minSteps: 300 };
+    const t = trainTeacher(small, valid, opts);
     expect(t.steps).toBeGreaterThanOrEqual(300);
   });
 

@@ -47,7 +47,13 @@ export class HostBackend implements TrainingBackend {
   private readonly batchX: Float64Array;
   private readonly batchY: Float64Array;
 
-  constructor(passes: BatchPasses, train: RowData, valid: RowData, lambda: number, adam: AdamOptions) {
+  constructor(
+    passes: BatchPasses,
+    train: RowData,
+    valid: RowData,
+    lambda: number,
+    adam: AdamOptions,
+  ) {
     this.passes = passes;
     this.train = train;
     this.valid = valid;

@@ -118,7 +118,8 @@ export class JsFusedMlp {
     for (let i = 0; i < L; i++) {
       const z = this.h[i + 1];
       const n = w[i + 1];
-      this.k.matmul(this.h[i], this.weights(i), nRows, w[i], n, false, false, z.subarray(0, nRows * n));
+      const zRows = z.subarray(0, nRows * n);
+      this.k.matmul(this.h[i], this.weights(i), nRows, w[i], n, false, false, zRows);
       const bias = this.layout.biasOffsets[i];
       for (let b = 0; b < nRows; b++) {
         for (let j = 0; j < n; j++) z[b * n + j] += this.params[bias + j];
@@ -172,7 +173,8 @@ export class JsFusedMlp {
     const wOut = this.layout.weightOffsets[L];
     for (let i = 0; i < L; i++) {
       const n = w[i + 1];
-      this.k.matmul(this.dv[i], this.weights(i), nRows, w[i], n, false, false, du.subarray(0, nRows * n));
+      const duRows = du.subarray(0, nRows * n);
+      this.k.matmul(this.dv[i], this.weights(i), nRows, w[i], n, false, false, duRows);
       this.accumulateWeightGrad(i, this.dv[i], this.u[i + 1], nRows);
       const s = this.s[i + 1];
       for (let b = 0; b < nRows; b++) {

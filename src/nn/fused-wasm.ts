@@ -1,8 +1,8 @@
 // The fused MLP passes and Adam running inside one WebAssembly instance (assembly/mlp.ts).
 // The constructor lays out every buffer (parameters, Adam moments, activations, scratch,
-// training and validation rows) in the instance's memory and grows it once; afterwards no
-// call grows memory, and a training step passes only integers to WebAssembly and allocates
-// nothing on the JavaScript heap. Typed-array views are created once, after that growth.
+// training and validation rows) in the instance's memory, growing it as needed. After that no
+// call grows memory, so the typed-array views created once stay valid. A training step passes
+// only integers to WebAssembly and allocates nothing on the JavaScript heap.
 import { InputError } from '../core/errors.js';
 import { Arena, type KernelExports, type WasmInstance } from '../kernels/wasm-module.js';
 import type { LossTerms } from './fused-js.js';
@@ -13,7 +13,14 @@ import { ADAM_DEFAULTS, type AdamOptions } from './optim.js';
 export interface MlpWasmExports extends KernelExports {
   mlpLossAndGradient(plan: number, nRows: number): void;
   mlpAdam(plan: number): void;
-  mlpTrainStep(plan: number, x: number, y: number, order: number, start: number, nRows: number): void;
+  mlpTrainStep(
+    plan: number,
+    x: number,
+    y: number,
+    order: number,
+    start: number,
+    nRows: number,
+  ): void;
   mlpEvaluate(
     plan: number,
     x: number,
@@ -103,7 +110,9 @@ export class WasmFusedMlp {
       throw new InputError(`WasmFusedMlp: nOutputs must be 1, got ${layout.spec.nOutputs}`);
     }
     if (!Number.isInteger(opts.capacity) || opts.capacity < 1) {
-      throw new InputError(`WasmFusedMlp: capacity must be a positive integer, got ${opts.capacity}`);
+      throw new InputError(
+        `WasmFusedMlp: capacity must be a positive integer, got ${opts.capacity}`,
+      );
     }
     const ex = instance.exports as MlpWasmExports;
     this.ex = ex;
@@ -118,9 +127,8 @@ export class WasmFusedMlp {
     const buffer = ex.memory.buffer;
     const f64 = (reg: Region) => new Float64Array(buffer, reg.ptr, reg.length);
     this.views = {};
-    for (const name of ['trainX', 'trainY', 'validX', 'validY', 'stageX', 'stageOut', 'stageGrad']) {
-      this.views[name] = f64(this.regions[name]);
-    }
+    const viewed = ['trainX', 'trainY', 'validX', 'validY', 'stageX', 'stageOut', 'stageGrad'];
+    for (const name of viewed) this.views[name] = f64(this.regions[name]);
     this.params = f64(this.regions.params);
     this.grad = f64(this.regions.grad);
     this.adamM = f64(this.regions.adamM);
@@ -198,7 +206,8 @@ export class WasmFusedMlp {
     const d = this.layout.widths[0];
     const xBatch = new Float64Array(this.ex.memory.buffer, this.regions.level0.ptr, nRows * d);
     xBatch.set(x.subarray(0, nRows * d));
-    new Float64Array(this.ex.memory.buffer, this.regions.batchY.ptr, nRows).set(y.subarray(0, nRows));
+    const yBatch = new Float64Array(this.ex.memory.buffer, this.regions.batchY.ptr, nRows);
+    yBatch.set(y.subarray(0, nRows));
     const saved = this.lambda;
     this.lambda = lambda;
     this.ex.mlpLossAndGradient(this.plan, nRows);
@@ -229,7 +238,7 @@ export class WasmFusedMlp {
   }
 
   /**
-   * One Adam step on training rows order[start .. start + nRows). Passes only integers and
+   * Applies one Adam step on training rows order[start .. start + nRows). Passes only integers and
    * allocates nothing.
    */
   trainStep(start: number, nRows: number): void {
@@ -301,14 +310,17 @@ export class WasmFusedMlp {
       const count = Math.min(this.capacity, nRows - start);
       this.views.stageX.set(x.subarray(start * d, (start + count) * d));
       const grads = withGradient ? stageGrad.ptr : 0;
-      this.ex.mlpEvaluate(this.plan, stageX.ptr, 0, count, stageOut.ptr, grads, withGradient ? 1 : 0);
+      const jacobian = withGradient ? 1 : 0;
+      this.ex.mlpEvaluate(this.plan, stageX.ptr, 0, count, stageOut.ptr, grads, jacobian);
       collect(start, count);
     }
   }
 
   private checkRows(op: string, nRows: number, max: number): void {
     if (!Number.isInteger(nRows) || nRows < 1 || nRows > max) {
-      throw new InputError(`WasmFusedMlp.${op}: nRows must be an integer in [1, ${max}], got ${nRows}`);
+      throw new InputError(
+        `WasmFusedMlp.${op}: nRows must be an integer in [1, ${max}], got ${nRows}`,
+      );
     }
   }
 }

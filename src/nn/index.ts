@@ -7,7 +7,13 @@ export {
   type TeacherData,
   type TeacherOptions,
 } from './train.js';
-export { paramLayout, ACTIVATIONS, type Activation, type MlpSpec, type ParamLayout } from './layout.js';
+export {
+  paramLayout,
+  ACTIVATIONS,
+  type Activation,
+  type MlpSpec,
+  type ParamLayout,
+} from './layout.js';
 export { initParams } from './init.js';
 export { Linear } from './linear.js';
 export { Mlp, flattenGradients } from './mlp.js';

@@ -19,7 +19,9 @@ export class Mlp {
   /** Wraps `flat` (length layout.size, shared, not copied) as the network's parameters. */
   constructor(layout: ParamLayout, flat: Float64Array) {
     if (flat.length !== layout.size) {
-      throw new ShapeError(`Mlp: flat parameters must have length ${layout.size}, got ${flat.length}`);
+      throw new ShapeError(
+        `Mlp: flat parameters must have length ${layout.size}, got ${flat.length}`,
+      );
     }
     this.layout = layout;
     this.flat = flat;
@@ -69,7 +71,9 @@ export function flattenGradients(layout: ParamLayout, grads: readonly Tensor[]):
     offset += g.size;
   }
   if (offset !== layout.size) {
-    throw new ShapeError(`flattenGradients: gradients must total ${layout.size} values, got ${offset}`);
+    throw new ShapeError(
+      `flattenGradients: gradients must total ${layout.size} values, got ${offset}`,
+    );
   }
   return out;
 }

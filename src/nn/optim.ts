@@ -44,7 +44,8 @@ export class Adam {
       const g = grad[p];
       m[p] = beta1 * m[p] + (1 - beta1) * g;
       v[p] = beta2 * v[p] + (1 - beta2) * g * g;
-      params[p] -= (learningRate * (m[p] / correction1)) / (Math.sqrt(v[p] / correction2) + epsilon);
+      const denominator = Math.sqrt(v[p] / correction2) + epsilon;
+      params[p] -= (learningRate * (m[p] / correction1)) / denominator;
     }
   }
 }

@@ -17,8 +17,8 @@ export interface JacobianNormOptions {
 }
 
 /**
- * The model output [n, m] on x [n, d], recorded even under noGrad, with its pullback: the map
- * from a cotangent dy [n, m] to the rows dy_bᵀ J_b [n, d].
+ * Records the model output [n, m] on x [n, d], also under noGrad, and returns its pullback,
+ * which maps a cotangent dy [n, m] to the rows dy_bᵀ J_b [n, d].
  */
 function recordOutput(model: Mlp, x: Tensor, createGraph: boolean | undefined) {
   const { y, vjp: pullback } = vjp((xLeaf) => model.call(xLeaf), [x], { createGraph });

@@ -36,7 +36,10 @@ export interface TeacherOptions {
   /** Steps always taken before early stopping may act; default 3000. */
   minSteps?: number;
   log?: (line: string) => void;
-  /** 'wasm' (default) runs in WebAssembly; 'js' is the TypeScript twin; 'tape' the autodiff tape. */
+  /**
+   * Where training runs: 'wasm' (default) in WebAssembly, 'js' in the TypeScript twin of the
+   * fused passes, 'tape' on the autodiff tape (slow, the reference).
+   */
   backend?: TeacherBackend;
 }
 
@@ -83,7 +86,11 @@ type Settings = Required<Omit<TeacherOptions, 'log'>> & { log?: (line: string) =
  * Trains a scalar-output MLP teacher. Throws InputError on inconsistent data or an invalid
  * option (naming the option and the value).
  */
-export function trainTeacher(train: TeacherData, valid: TeacherData, opts: TeacherOptions): Teacher {
+export function trainTeacher(
+  train: TeacherData,
+  valid: TeacherData,
+  opts: TeacherOptions,
+): Teacher {
   const started = performance.now();
   checkData(train, valid);
   const s = settings(opts);
@@ -105,10 +112,11 @@ export function trainTeacher(train: TeacherData, valid: TeacherData, opts: Teach
       `${seconds.toFixed(1)} s); best valid MSE ${progress.bestValidLoss.toPrecision(4)} ` +
       `at epoch ${progress.bestEpoch}`,
   );
+  const rows = (x: Float64Array, nRows: number) => checkRows(x, nRows, train.nFeatures);
   return {
-    predict: (x, nRows) => backend.predict(checkRows(x, nRows, train.nFeatures), nRows),
-    inputGradients: (x, nRows) => backend.inputGradients(checkRows(x, nRows, train.nFeatures), nRows),
-    meanJacobianSq: (x, nRows) => backend.meanJacobianSq(checkRows(x, nRows, train.nFeatures), nRows),
+    predict: (x, nRows) => backend.predict(rows(x, nRows), nRows),
+    inputGradients: (x, nRows) => backend.inputGradients(rows(x, nRows), nRows),
+    meanJacobianSq: (x, nRows) => backend.meanJacobianSq(rows(x, nRows), nRows),
     epochs: progress.epochs,
     steps: progress.steps,
     seconds,
@@ -181,7 +189,9 @@ function createBackend(
     return net;
   }
   const passes =
-    s.backend === 'js' ? new JsFusedMlp(layout, capacity, getKernels()) : new TapePasses(layout, capacity);
+    s.backend === 'js'
+      ? new JsFusedMlp(layout, capacity, getKernels())
+      : new TapePasses(layout, capacity);
   passes.params.set(initial);
   return new HostBackend(passes, train, valid, s.lambda, adam);
 }
@@ -225,7 +235,9 @@ function checkSettings(s: Settings): void {
   if (!ACTIVATIONS.includes(s.activation)) {
     fail('activation', `one of ${ACTIVATIONS.join(', ')}`, s.activation);
   }
-  if (!['wasm', 'js', 'tape'].includes(s.backend)) fail('backend', "'wasm', 'js' or 'tape'", s.backend);
+  if (!['wasm', 'js', 'tape'].includes(s.backend)) {
+    fail('backend', "'wasm', 'js' or 'tape'", s.backend);
+  }
 }
 
 function checkData(train: TeacherData, valid: TeacherData): void {
