@@ -4,7 +4,16 @@ import { describe, expect, test } from 'vitest';
 import { InputError } from '../src/core/errors.js';
 import { loadBostonHousing, r2Score } from '../src/data/index.js';
 import { prepareData } from '../src/distill/pipeline.js';
-import { sumOfSinesData, trainTeacher, type TeacherData } from '../src/nn/index.js';
+import { loadWasmInstance } from '../src/kernels/wasm-module.js';
+import { Rng } from '../src/core/rng.js';
+import {
+  initParams,
+  paramLayout,
+  sumOfSinesData,
+  trainTeacher,
+  WasmFusedMlp,
+  type TeacherData,
+} from '../src/nn/index.js';
 
 function split(seed: number, nFeatures: number): { train: TeacherData; valid: TeacherData } {
   return {
@@ -32,6 +41,30 @@ describe('trainTeacher', () => {
       expect(Array.from(b.predict(valid.x, valid.nRows)), backend).toEqual(Array.from(pa));
       expect(Array.from(c.predict(valid.x, valid.nRows)), backend).not.toEqual(Array.from(pa));
     }
+  });
+
+  test('wasm steps give bit-identical weights', () => {
+    const layout = paramLayout({ nInputs: 4, hidden: [16, 16], activation: 'tanh', nOutputs: 1 });
+    const data = sumOfSinesData(96, 4, 9);
+    const train = (): Float64Array => {
+      const net = new WasmFusedMlp(loadWasmInstance('release'), layout, {
+        capacity: 32,
+        lambda: 0.1,
+        adam: { learningRate: 1e-2 },
+        trainRows: data.nRows,
+      });
+      net.params.set(initParams(layout, 4));
+      net.setTrainingData(data.x, data.y, data.nRows);
+      const rng = new Rng(5);
+      for (let epoch = 0; epoch < 30; epoch++) {
+        rng.shuffle(net.order);
+        for (let start = 0; start < data.nRows; start += 32) net.trainStep(start, 32);
+      }
+      return net.params.slice();
+    };
+    const first = train();
+    expect(Array.from(train())).toEqual(Array.from(first));
+    expect(Array.from(first)).not.toEqual(Array.from(initParams(layout, 4)));
   });
 
   test('restores the weights with the best validation MSE', () => {
