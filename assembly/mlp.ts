@@ -502,7 +502,14 @@ function forward(plan: usize, nRows: i32): void {
 function scaleRows(a: usize, w: usize, c: usize, nRows: i32, n: i32): void {
   for (let b = 0; b < nRows; b++) {
     const row = <usize>b * <usize>n * 8;
-    for (let j = 0; j < n; j++) {
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; j + 2 <= n; j += 2) {
+        const p = row + (<usize>j << 3);
+        v128.store(c + p, f64x2.mul(v128.load(a + p), v128.load(w + (<usize>j << 3))));
+      }
+    }
+    for (; j < n; j++) {
       const p = row + (<usize>j << 3);
       store<f64>(c + p, load<f64>(a + p) * load<f64>(w + (<usize>j << 3)));
     }
@@ -590,7 +597,18 @@ function splitPenaltyCotangent(plan: usize, j: i32, nRows: i32): void {
   const gwOut = wOut + gradShift(plan);
   for (let b = 0; b < nRows; b++) {
     const row = <usize>b * <usize>n * 8;
-    for (let k = 0; k < n; k++) {
+    let k = 0;
+    if (ASC_FEATURE_SIMD && activation == ACT_TANH) {
+      for (; k + 2 <= n; k += 2) {
+        const o = row + (<usize>k << 3);
+        const ev = v128.load(e + o);
+        const g = gwOut + (<usize>k << 3);
+        v128.store(g, f64x2.add(v128.load(g), f64x2.mul(ev, v128.load(s + o))));
+        const q = f64x2.mul(f64x2.splat(-2.0), v128.load(h + o));
+        v128.store(e + o, f64x2.mul(f64x2.mul(ev, v128.load(wOut + (<usize>k << 3))), q));
+      }
+    }
+    for (; k < n; k++) {
       const o = row + (<usize>k << 3);
       const ev = load<f64>(e + o);
       const sv = load<f64>(s + o);
@@ -696,7 +714,17 @@ function mseReverse(plan: usize, nRows: i32, withPenalty: bool): f64 {
     const df = twoOverB * r;
     store<f64>(gbOut, load<f64>(gbOut) + df);
     const row = <usize>b * <usize>nL * 8;
-    for (let k = 0; k < nL; k++) {
+    let k = 0;
+    if (ASC_FEATURE_SIMD) {
+      const dfv = f64x2.splat(df);
+      for (; k + 2 <= nL; k += 2) {
+        const o = <usize>k << 3;
+        const gw = v128.load(gwOut + o);
+        v128.store(gwOut + o, f64x2.add(gw, f64x2.mul(v128.load(hL + row + o), dfv)));
+        v128.store(dhL + row + o, f64x2.mul(dfv, v128.load(wOut + o)));
+      }
+    }
+    for (; k < nL; k++) {
       const o = <usize>k << 3;
       store<f64>(gwOut + o, load<f64>(gwOut + o) + load<f64>(hL + row + o) * df);
       store<f64>(dhL + row + o, df * load<f64>(wOut + o));
