@@ -35,7 +35,7 @@ export interface MlpWasmExports extends KernelExports {
 
 
 export interface WasmMlpOptions {
-  /** Maximum rows per forward or gradient pass (the minibatch size for training). */
+  /** Maximum rows per forward or gradient pass; at least the minibatch size when training. */
   readonly capacity: number;
   readonly lambda: number;
   readonly adam: AdamOptions;
