@@ -196,3 +196,12 @@ export function parseSeed(flag: string, raw: string): number {
   }
   return value;
 }
+
+/** Parses a positive finite number of seconds, such as a time limit. */
+export function parseSeconds(flag: string, raw: string): number {
+  const value = Number(raw);
+  if (!DECIMAL.test(raw) || !Number.isFinite(value) || value <= 0) {
+    throw invalidValue(flag, raw, `expected a positive number of seconds, e.g. ${flag} 30`);
+  }
+  return value;
+}

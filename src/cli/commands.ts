@@ -2,8 +2,7 @@
 // adding one entry to COMMANDS.
 import { InputError } from '../core/errors.js';
 import { loadBostonHousing } from '../data/boston.js';
-import { loadCsv } from '../data/csv.js';
-import { checkCompatible, type Dataset } from '../data/dataset.js';
+import type { Dataset } from '../data/dataset.js';
 import type { DistillOptions, DistillReport } from '../distill/pipeline.js';
 import {
   EXPERIMENT_FLAGS,
@@ -19,13 +18,14 @@ import {
   type PositionalSpec,
 } from './args.js';
 import { formatReport } from './format.js';
+import { EVAL_COMMAND } from './eval-command.js';
+import { DATA, DEFAULT_SEED, loadDataFiles, TARGET, TEST } from './options.js';
+import { SR_COMMAND, type SrFn } from './sr-command.js';
+
+export { DEFAULT_SEED };
 
 /** λ values run when --lambda is not given: no Jacobian penalty, and a light one. */
 export const DEFAULT_LAMBDAS: readonly number[] = Object.freeze([0, 0.01]);
-export const DEFAULT_SEED = 0;
-
-/** Minimum rows in a --test file: R² needs at least 2 rows. */
-const MIN_TEST_ROWS = 2;
 
 export type DistillFn = (
   data: Dataset,
@@ -50,6 +50,8 @@ export interface CommandContext {
   loadDistill: () => Promise<DistillFn>;
   /** Loads the experiment runner, deferred for the same reason. */
   loadExperiment: () => Promise<ExperimentCommands>;
+  /** Loads symbolic regression without a teacher, deferred for the same reason. */
+  loadSr: () => Promise<SrFn>;
 }
 
 export interface CommandSpec {
@@ -61,30 +63,6 @@ export interface CommandSpec {
   /** Runs the command; resolves to its exit code, or to nothing for exit code 0. */
   run(options: ParsedOptions, ctx: CommandContext): Promise<number | void>;
 }
-
-const DATA: OptionSpec<string> = {
-  flag: '--data',
-  valueName: 'FILE.csv',
-  help: 'CSV file with a header row and only numeric columns',
-  parse: (raw) => raw,
-  required: true,
-};
-
-const TARGET: OptionSpec<string> = {
-  flag: '--target',
-  valueName: 'COLUMN',
-  help: 'name of the column to predict (default: the last column)',
-  parse: (raw) => raw,
-};
-
-const TEST: OptionSpec<string> = {
-  flag: '--test',
-  valueName: 'FILE.csv',
-  help:
-    'fixed test set with the same columns; the --data rows are then split 75/25 into ' +
-    'training and validation (default: split --data 60/20/20)',
-  parse: (raw) => raw,
-};
 
 const LAMBDA: OptionSpec<number[]> = {
   flag: '--lambda',
@@ -145,21 +123,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'train a Jacobian-regularised teacher on a CSV file and distil it into a formula',
     options: [DATA, TARGET, TEST, LAMBDA, SEED, JSON_OUTPUT],
     run: async (options, ctx) => {
-      const dataPath = options.get(DATA);
-      if (dataPath === undefined) throw new InputError('missing required option --data');
-      const data = loadCsv(dataPath, { target: options.get(TARGET) });
-      const testPath = options.get(TEST);
-      let test: Dataset | undefined;
-      if (testPath !== undefined) {
-        // The test set is scaled with training statistics, so a column that happens to be
-        // constant in the test rows is fine.
-        test = loadCsv(testPath, {
-          target: data.targetName,
-          minRows: MIN_TEST_ROWS,
-          allowConstantFeatures: true,
-        });
-        checkCompatible(data, test);
-      }
+      const { data, test } = loadDataFiles(options);
       await distillAndPrint(data, test, options, ctx);
     },
   },
@@ -194,6 +158,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       return experiment.reportCommand(dir, ctx.log);
     },
   },
+  SR_COMMAND,
+  EVAL_COMMAND,
 ];
 
 async function distillAndPrint(

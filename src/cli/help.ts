@@ -31,11 +31,12 @@ export function formatMainHelp(commands: readonly CommandSpec[]): string {
 /** Help for `jacdistill <command> --help`: usage line and one entry per option. */
 export function formatCommandHelp(command: CommandSpec): string {
   const positionals = command.positionals ?? [];
-  const usage = [...positionals.map((p) => p.name), ...command.options.map(usageOf)].join(' ');
+  const usage = [...positionals.map((p) => p.name), ...command.options.map(usageOf)];
   const labels = [...positionals.map((p) => p.name), ...command.options.map(labelOf)];
   const width = Math.max(0, ...labels.map((label) => label.length));
   const lines = [
-    ...wrap(`Usage: jacdistill ${command.name} ${usage}`.trimEnd(), HELP_WIDTH, '  '),
+    // Each usage item is one word for wrapping, so `--seed N` is never split across lines.
+    ...wrapWords([`Usage: jacdistill ${command.name}`, ...usage], HELP_WIDTH, '  '),
     '',
     ...wrap(`${command.summary[0].toUpperCase()}${command.summary.slice(1)}.`, HELP_WIDTH, ''),
   ];
@@ -73,9 +74,14 @@ function indentedEntry(label: string, text: string): string {
 
 /** Greedy word wrap to `width` columns; continuation lines start with `indent`. */
 function wrap(text: string, width: number, indent: string): string[] {
+  return wrapWords(text.split(' '), width, indent);
+}
+
+/** Greedy wrap of `words`, joined by single spaces, to `width` columns. */
+function wrapWords(words: readonly string[], width: number, indent: string): string[] {
   const lines: string[] = [];
   let line = '';
-  for (const word of text.split(' ')) {
+  for (const word of words) {
     const candidate = line === '' ? word : `${line} ${word}`;
     if (candidate.length > width && line !== '') {
       lines.push(line);

@@ -8,6 +8,7 @@ import {
   type DistillFn,
   type ExperimentCommands,
 } from './commands.js';
+import type { SrFn } from './sr-command.js';
 import { formatCommandHelp, formatMainHelp } from './help.js';
 import { readVersion } from './version.js';
 
@@ -23,6 +24,8 @@ export interface CliDeps {
   loadDistill?: () => Promise<DistillFn>;
   /** Replaces the experiment runner loader, for example to run tasks in-process in tests. */
   loadExperiment?: () => Promise<ExperimentCommands>;
+  /** Replaces the loader of sr's fitting function, for example with a small GP budget. */
+  loadSr?: () => Promise<SrFn>;
 }
 
 export const EXIT_OK = 0;
@@ -90,6 +93,7 @@ async function dispatch(argv: readonly string[], io: CliIo, deps: CliDeps): Prom
     log: (line) => io.stderr.write(`${line}\n`),
     loadDistill: deps.loadDistill ?? loadPipeline,
     loadExperiment: deps.loadExperiment ?? loadExperimentRunner,
+    loadSr: deps.loadSr ?? loadSrFit,
   };
   const code = await command.run(parsed.options, ctx);
   return code ?? EXIT_OK;
@@ -116,6 +120,11 @@ async function loadExperimentRunner(): Promise<ExperimentCommands> {
     experimentCommand: (options, log) => runner.experimentCommand(options, { log }),
     reportCommand: (dir, log) => runner.reportCommand(dir, log),
   };
+}
+
+async function loadSrFit(): Promise<SrFn> {
+  const sr = await import('../distill/sr.js');
+  return sr.fitSr;
 }
 
 /** Joins a multi-line message into one line, so each error is exactly one stderr line. */
