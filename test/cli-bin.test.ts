@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'dist', 'src', 'cli', 'main.js');
@@ -48,5 +49,60 @@ describe.skipIf(!built)('built jacdistill bin', () => {
     expect(result.status).toBe(2);
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain('no-such-file.csv: file not found');
+  });
+
+  describe('experiment, report and eval', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jacdistill-bin-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    // y = x0 + 2·x1 on an 8 × 8 grid, so every column varies and the fit is easy.
+    const dataDir = join(dir, 'data');
+    mkdirSync(dataDir);
+    const lines = ['x0,x1,y'];
+    for (let i = 0; i < 64; i++) {
+      const [x0, x1] = [i % 8, Math.floor(i / 8)];
+      lines.push(`${x0},${x1},${x0 + 2 * x1}`);
+    }
+    const csv = join(dataDir, 'grid.csv');
+    writeFileSync(csv, `${lines.join('\n')}\n`);
+
+    it('report without DIR exits 2', () => {
+      const result = runBin(['report']);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe(
+        'jacdistill: missing argument DIR for report; expected jacdistill report DIR\n',
+      );
+    });
+
+    it('experiment runs in worker threads', () => {
+      const out = join(dir, 'out');
+      const result = runBin([
+        'experiment',
+        '--data-dir',
+        dataDir,
+        '--quick',
+        '--lambdas',
+        '0,0.1',
+        '--trials',
+        '1',
+        '--workers',
+        '1',
+        '--out',
+        out,
+      ]);
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stderr).toContain('[2/2] grid λ=0.1 trial 0');
+      expect(existsSync(join(out, 'report.md'))).toBe(true);
+
+      const report = runBin(['report', out]);
+      expect(report.status, report.stderr).toBe(0);
+      expect(report.stderr).toMatch(/^report: 2 of 2 runs, /);
+    });
+
+    it('eval scores an exact formula', () => {
+      const result = runBin(['eval', '--formula', 'x0 + 2 * x1', '--data', csv, '--json']);
+      expect(result.status, result.stderr).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ r2: 1, mse: 0, rows: 64 });
+    });
   });
 });
