@@ -1,8 +1,8 @@
 // Steady-state WebAssembly training steps: linear memory never grows and the JavaScript heap
 // does not grow. Heap use is read right after a forced full GC and again after the steps with
 // no GC in between. The steps run synchronously, so nothing else allocates on this isolate
-// meanwhile. While the engine still tiers up the calling code (which takes longer on a busy
-// machine), a measurement can include a few tens of kilobytes of one-off allocations, so the
+// meanwhile. While the engine still tiers up the calling code, a measurement can include a few
+// tens of kilobytes of one-off allocations, and tiering takes longer on a busy machine. So the
 // check repeats the measurement until one comes out below the slack. A per-step allocation
 // would show in every repeat. A control loop that allocates one small array per step shows
 // that the check detects such a leak.

@@ -1,5 +1,5 @@
 // Training backends behind one interface: the loop in train.ts shuffles `order`, calls
-// trainStep per minibatch and validationMse per epoch, and never sees where the numbers live.
+// trainStep per minibatch and validationMse per epoch, and never depends on where the numbers live.
 // HostBackend drives batch passes whose buffers are JavaScript arrays (the fused TypeScript
 // twin or the tape) with the JavaScript Adam; WasmFusedMlp implements the interface itself.
 import type { LossTerms } from './fused-js.js';

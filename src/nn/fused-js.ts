@@ -34,7 +34,7 @@ export class JsFusedMlp {
 
   private readonly k: Kernels;
   private readonly nHidden: number;
-  // Index j = 0..L. h[0] holds the input rows; v[0] is G; u[0] and s[0] are unused.
+  // Index j = 0..L. h[0] contains the input rows and v[0] is G. u[0] and s[0] are unused.
   private readonly h: Float64Array[];
   private readonly s: Float64Array[];
   private readonly u: Float64Array[];

@@ -42,7 +42,7 @@ export class Mlp {
     this.layers = layers;
   }
 
-  /** Every parameter tensor in flat-layout order. */
+  /** Returns every parameter tensor in flat-layout order. */
   parameters(): Tensor[] {
     return this.layers.flatMap((layer) => layer.parameters());
   }

@@ -1,4 +1,4 @@
-// Adam over one flat parameter vector, kept apart from the model: it sees only parameter and
+// Adam over one flat parameter vector, kept apart from the model: it reads only parameter and
 // gradient arrays. The bias corrections use running products β^t rather than Math.pow, the
 // same arithmetic as the WebAssembly step, so both backends follow one formula:
 //   m ← β1 m + (1 − β1) g,  v ← β2 v + (1 − β2) g²,

@@ -37,7 +37,7 @@ export interface TeacherOptions {
   minSteps?: number;
   log?: (line: string) => void;
   /**
-   * Where training runs: 'wasm' (default) in WebAssembly, 'js' in the TypeScript twin of the
+   * Training engine: 'wasm' (default) runs in WebAssembly, 'js' in the TypeScript twin of the
    * fused passes, 'tape' on the autodiff tape (slow, the reference).
    */
   backend?: TeacherBackend;
@@ -131,7 +131,7 @@ interface Progress {
   bestEpoch: number;
 }
 
-/** The epoch loop with early stopping; leaves the best weights saved in the backend. */
+/** Runs the epoch loop with early stopping and leaves the best weights saved in the backend. */
 function runEpochs(backend: TrainingBackend, nRows: number, s: Settings, rng: Rng): Progress {
   const batch = Math.min(s.batchSize, nRows);
   const p: Progress = { epochs: 0, steps: 0, bestValidLoss: Infinity, bestEpoch: 0 };
