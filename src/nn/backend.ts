@@ -1,7 +1,8 @@
-// Training backends behind one interface: the loop in train.ts shuffles `order`, calls
-// trainStep per minibatch and validationMse per epoch, and never depends on where the numbers live.
-// HostBackend drives batch passes whose buffers are JavaScript arrays (the fused TypeScript
-// twin or the tape) with the JavaScript Adam; WasmFusedMlp implements the interface itself.
+// Training backends behind one interface. The loop in train.ts shuffles `order`, calls
+// trainStep per minibatch and validationMse per epoch, and does not depend on where the
+// numbers live. HostBackend drives batch passes whose buffers are JavaScript arrays (the fused
+// TypeScript twin or the tape) with the JavaScript Adam. WasmFusedMlp implements the interface
+// itself.
 import type { LossTerms } from './fused-js.js';
 import type { ParamLayout } from './layout.js';
 import { Adam, type AdamOptions } from './optim.js';
