@@ -104,6 +104,7 @@ describe('experiment command line', () => {
     const result = await run(['--help'], unreachableRunner);
     expect(result.stdout).toMatch(/^ {2}experiment +run the λ study/m);
     expect(result.stdout).toMatch(/^ {2}report +rewrite report\.md/m);
+    expect(result.stdout).toContain('1 internal error or failed experiment runs');
   });
 
   it('missing --data-dir', async () => {

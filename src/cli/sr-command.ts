@@ -11,7 +11,9 @@ export type SrFn = (data: Dataset, opts: SrOptions) => SrReport | Promise<SrRepo
 const SEED: OptionSpec<number> = {
   flag: '--seed',
   valueName: 'N',
-  help: `integer seed for the split and the GP (default: ${DEFAULT_SEED})`,
+  help:
+    'integer seed for the split and the GP; distill with the same seed uses the same split ' +
+    `(default: ${DEFAULT_SEED})`,
   parse: (raw) => parseSeed('--seed', raw),
 };
 
