@@ -22,8 +22,8 @@ export function formatMainHelp(commands: readonly CommandSpec[]): string {
     '  --help, -h     show help',
     '  --version      print the version',
     '',
-    'Exit codes: 0 success, 1 internal error or failed experiment runs, 2 invalid option or',
-    'input data.',
+    'Exit codes: 0 success, 1 internal error or failed experiment runs,',
+    '2 invalid option or input data.',
     'Set JACDISTILL_DEBUG=1 to print stack traces of internal errors.',
   ];
   return lines.join('\n') + '\n';
