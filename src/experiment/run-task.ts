@@ -65,6 +65,9 @@ export function studentOptions(budgets: Budgets): StudentOptions {
     maxLength: s.maxLength,
     maxRows: s.maxRows,
     augment: s.augment,
+    // Runs already fill every core with one worker thread each, so the GP inside a run
+    // evaluates in its own thread.
+    workers: 1,
   };
 }
 
