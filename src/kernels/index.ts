@@ -43,7 +43,8 @@ const selected = new Map<string, Kernels>();
  * WebAssembly build loads.
  */
 export function getKernels(): Kernels {
-  const forced = process.env.JACDISTILL_KERNELS ?? '';
+  // Outside Node (a browser bundle) there is no process object and no override.
+  const forced = (typeof process === 'undefined' ? undefined : process.env.JACDISTILL_KERNELS) ?? '';
   if (forced !== '' && forced !== 'js' && forced !== 'wasm') {
     throw new RangeError(`getKernels: JACDISTILL_KERNELS must be 'js' or 'wasm', got '${forced}'`);
   }
