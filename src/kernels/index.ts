@@ -44,7 +44,8 @@ const selected = new Map<string, Kernels>();
  */
 export function getKernels(): Kernels {
   // Outside Node (a browser bundle) there is no process object and no override.
-  const forced = (typeof process === 'undefined' ? undefined : process.env.JACDISTILL_KERNELS) ?? '';
+  const env = typeof process === 'undefined' ? undefined : process.env;
+  const forced = env?.JACDISTILL_KERNELS ?? '';
   if (forced !== '' && forced !== 'js' && forced !== 'wasm') {
     throw new RangeError(`getKernels: JACDISTILL_KERNELS must be 'js' or 'wasm', got '${forced}'`);
   }
