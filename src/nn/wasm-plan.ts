@@ -1,6 +1,6 @@
 // Memory plan of the WebAssembly MLP: where each buffer lives in linear memory, and the i32
 // table that describes them to assembly/mlp.ts. The slot numbers mirror the PLAN_*, LEVEL_* and
-// STAT_* constants of assembly/mlp.ts and must change together with them.
+// STAT_* constants of assembly/mlp-plan.ts and must change together with them.
 import type { Arena } from '../kernels/wasm-module.js';
 import type { Activation, ParamLayout } from './layout.js';
 

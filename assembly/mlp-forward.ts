@@ -1,0 +1,96 @@
+// Forward pass and input gradient G = ∂f/∂x of the fused MLP passes (assembly/mlp.ts).
+import { activate } from './mlp-activation';
+import { productNN, productNT } from './mlp-gemm';
+import {
+  LEVEL_B, LEVEL_HD, LEVEL_S, LEVEL_V, LEVEL_W, LEVEL_ZU, PLAN_ACTIVATION, PLAN_F, PLAN_HIDDEN,
+  field, ptr, width,
+} from './mlp-plan';
+
+/** Σ_j a[j] · w[j] over n values. */
+// @ts-ignore: decorator
+@inline function dot(a: usize, w: usize, n: i32): f64 {
+  let j = 0;
+  let sum: f64 = 0;
+  if (ASC_FEATURE_SIMD) {
+    let acc = f64x2.splat(0);
+    for (; j + 2 <= n; j += 2) {
+      const p = <usize>j << 3;
+      acc = f64x2.add(acc, f64x2.mul(v128.load(a + p), v128.load(w + p)));
+    }
+    sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  }
+  for (; j < n; j++) sum += load<f64>(a + (<usize>j << 3)) * load<f64>(w + (<usize>j << 3));
+  return sum;
+}
+
+/** Forward pass over the nRows input rows already in level 0; outputs go to PLAN_F. */
+export function forward(plan: usize, nRows: i32): void {
+  const L = field(plan, PLAN_HIDDEN);
+  const activation = field(plan, PLAN_ACTIVATION);
+  for (let i = 0; i < L; i++) {
+    const z = ptr(plan, i + 1, LEVEL_HD);
+    const n = width(plan, i + 1);
+    productNN(plan, ptr(plan, i, LEVEL_HD), ptr(plan, i, LEVEL_W), z, nRows, width(plan, i), n);
+    activate(z, ptr(plan, i + 1, LEVEL_S), ptr(plan, i, LEVEL_B), nRows, n, activation);
+  }
+  const nL = width(plan, L);
+  const hL = ptr(plan, L, LEVEL_HD);
+  const wOut = ptr(plan, L, LEVEL_W);
+  const bOut = load<f64>(ptr(plan, L, LEVEL_B));
+  const f = <usize>field(plan, PLAN_F);
+  for (let b = 0; b < nRows; b++) {
+    store<f64>(f + (<usize>b << 3), dot(hL + <usize>b * <usize>nL * 8, wOut, nL) + bOut);
+  }
+}
+
+/** c[b, j] = a[b, j] · w[j] for a, c [nRows, n] (w repeated on every row). */
+function scaleRows(a: usize, w: usize, c: usize, nRows: i32, n: i32): void {
+  for (let b = 0; b < nRows; b++) {
+    const row = <usize>b * <usize>n * 8;
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; j + 2 <= n; j += 2) {
+        const p = row + (<usize>j << 3);
+        v128.store(c + p, f64x2.mul(v128.load(a + p), v128.load(w + (<usize>j << 3))));
+      }
+    }
+    for (; j < n; j++) {
+      const p = row + (<usize>j << 3);
+      store<f64>(c + p, load<f64>(a + p) * load<f64>(w + (<usize>j << 3)));
+    }
+  }
+}
+
+/** c = a ⊙ b over len values. */
+function multiply(a: usize, b: usize, c: usize, len: i32): void {
+  let p = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; p + 2 <= len; p += 2) {
+      const o = <usize>p << 3;
+      v128.store(c + o, f64x2.mul(v128.load(a + o), v128.load(b + o)));
+    }
+  }
+  for (; p < len; p++) {
+    const o = <usize>p << 3;
+    store<f64>(c + o, load<f64>(a + o) * load<f64>(b + o));
+  }
+}
+
+/** Input gradient G = ∂f/∂x into level 0's V; needs the forward pass of the same rows. */
+export function inputGradient(plan: usize, nRows: i32): void {
+  const L = field(plan, PLAN_HIDDEN);
+  const nL = width(plan, L);
+  const uL = ptr(plan, L, LEVEL_ZU) + <usize>nRows * <usize>nL * 8;
+  scaleRows(ptr(plan, L, LEVEL_S), ptr(plan, L, LEVEL_W), uL, nRows, nL);
+  for (let i = L - 1; i >= 0; i--) {
+    const n = width(plan, i);
+    const nNext = width(plan, i + 1);
+    const uNext = ptr(plan, i + 1, LEVEL_ZU) + <usize>nRows * <usize>nNext * 8;
+    const v = ptr(plan, i, LEVEL_V);
+    productNT(plan, uNext, i, v, nRows, nNext, n);
+    if (i > 0) {
+      const u = ptr(plan, i, LEVEL_ZU) + <usize>nRows * <usize>n * 8;
+      multiply(ptr(plan, i, LEVEL_S), v, u, nRows * n);
+    }
+  }
+}
