@@ -112,7 +112,7 @@ describe('runCli invalid options', () => {
     await expectUsageError(
       ['train'],
       'unknown command "train"',
-      'demo, distill, experiment, report, sr, eval, help',
+      'demo, distill, experiment, report, sr, eval, bench, help',
     );
   });
 

@@ -17,6 +17,7 @@ import {
   type ParsedOptions,
   type PositionalSpec,
 } from './args.js';
+import { BENCH_COMMAND } from './bench-command.js';
 import { formatReport } from './format.js';
 import { EVAL_COMMAND } from './eval-command.js';
 import { DATA, DEFAULT_SEED, loadDataFiles, TARGET, TEST } from './options.js';
@@ -160,6 +161,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   SR_COMMAND,
   EVAL_COMMAND,
+  BENCH_COMMAND,
 ];
 
 async function distillAndPrint(
