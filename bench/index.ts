@@ -1,6 +1,6 @@
-// The benchmark runner shared by `npm run bench` and `jacdistill bench`: W1 training steps,
-// matmul and GP evaluation throughput, and optionally the random-projection estimator, all on
-// one thread, with the machine and its load average recorded next to the figures.
+// The benchmark runner shared by `npm run bench` and `jacdistill bench`. It times the W1
+// training steps, matmul and GP evaluation throughput, and optionally the random-projection
+// estimator, all on one thread. The report records the machine and its load average.
 import { cpus, loadavg, platform, arch } from 'node:os';
 import {
   runGpSuite,
@@ -12,7 +12,7 @@ import {
 import type { MeasureOptions } from './measure.js';
 import { runW1, type W1Result } from './w1.js';
 import { runW1Projection } from './w1-projection.js';
-import { checkW2Dir, runW2Gp } from './w2-figure.js';
+import { checkW2Dir, loadRunW2, runW2Gp, type RunW2 } from './w2-figure.js';
 
 export { formatBenchTable } from './table.js';
 export { checkW2Dir } from './w2-figure.js';
@@ -88,6 +88,7 @@ const FULL: Omit<MeasureOptions, 'log'> = { maxTime: 3, minSamples: 10 };
 /** Output counts m of the projection benchmark. */
 const PROJECTION_OUTPUTS = [1, 4, 16];
 
+/** Reads the CPU model, core count, Node version and current load average. */
 export function machineInfo(): MachineInfo {
   const cores = cpus();
   return {
@@ -101,15 +102,19 @@ export function machineInfo(): MachineInfo {
 }
 
 /**
- * Runs every suite and returns the report. Throws InputError before any timing when w2Dir
- * lacks the W2 files. A W2 evaluator that fails the sum check still gets its figures, with
- * check.mismatches above 0 (see w2Failures).
+ * Runs every suite and returns the report. Throws before any timing when w2Dir lacks the W2
+ * files (InputError) or the W2 runner cannot be loaded (Error). A W2 evaluator that fails the
+ * sum check still gets its figures, with check.mismatches above 0 (see w2Failures).
  */
 export async function runBenchmarks(options: BenchOptions = {}): Promise<BenchReport> {
   const quick = options.quick ?? false;
   const compare = options.compare ?? false;
   const log = options.log;
-  if (options.w2Dir !== undefined) checkW2Dir(options.w2Dir);
+  let runW2: RunW2 | undefined;
+  if (options.w2Dir !== undefined) {
+    checkW2Dir(options.w2Dir);
+    runW2 = await loadRunW2();
+  }
 
   const startedAt = new Date().toISOString();
   const machine = machineInfo();
@@ -133,7 +138,7 @@ export async function runBenchmarks(options: BenchOptions = {}): Promise<BenchRe
   const gp =
     options.w2Dir === undefined
       ? runGpSuite(backends, measureOptions)
-      : await runW2Gp(options.w2Dir, backends, { quick, log });
+      : await runW2Gp(options.w2Dir, backends, { quick, log, runW2 });
 
   let projection: ProjectionRow[] | undefined;
   if (compare) {

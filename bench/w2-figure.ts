@@ -40,7 +40,8 @@ interface RunW2Options {
   log?: (line: string) => void;
 }
 
-type RunW2 = (dir: string, options?: RunW2Options) => W2RunnerResult[];
+/** The runW2 function of w2.ts, typed by the parts used here. */
+export type RunW2 = (dir: string, options?: RunW2Options) => W2RunnerResult[];
 
 /** Throws InputError unless dir is a folder that contains every W2 file. */
 export function checkW2Dir(dir: string): void {
@@ -57,14 +58,18 @@ export function checkW2Dir(dir: string): void {
 }
 
 /** Loads runW2 from w2.ts (w2.js once built). Throws an Error naming the file when it is absent. */
-async function loadRunW2(): Promise<RunW2> {
+export async function loadRunW2(): Promise<RunW2> {
   // A specifier in a variable keeps tsc from requiring the file when it compiles this one.
   const specifier = './w2.js';
   let module: { runW2?: unknown };
   try {
     module = (await import(specifier)) as { runW2?: unknown };
   } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
     const reason = err instanceof Error ? err.message : String(err);
+    if (code !== 'ERR_MODULE_NOT_FOUND') {
+      throw new Error(`bench: failed to load the W2 runner bench/w2.ts: ${reason}`);
+    }
     throw new Error(
       `bench: --w2 needs the W2 runner bench/w2.ts, which is not built (${reason}); ` +
         'run npm run build, or drop --w2 to time random programs',
@@ -77,17 +82,18 @@ async function loadRunW2(): Promise<RunW2> {
 }
 
 /**
- * Runs W2 for each backend on 1,000 and 10,000 rows. `quick` takes 3 timed passes after 1
- * warm-up pass instead of 7 after 2. Results whose `check.mismatches` is above 0 come from an
- * evaluator that failed the sum check.
+ * Runs W2 for each backend on 1,000 and 10,000 rows, with options.runW2 when given (as loaded
+ * by loadRunW2), else with a freshly loaded one. `quick` takes 3 timed passes after 1 warm-up
+ * pass instead of 7 after 2. Results whose `check.mismatches` is above 0 come from an evaluator
+ * that failed the sum check.
  */
 export async function runW2Gp(
   dir: string,
   backends: readonly KernelBackend[],
-  options: { quick: boolean; log?: (line: string) => void },
+  options: { quick: boolean; log?: (line: string) => void; runW2?: RunW2 },
 ): Promise<GpResult[]> {
   checkW2Dir(dir);
-  const runW2 = await loadRunW2();
+  const runW2 = options.runW2 ?? (await loadRunW2());
   const results = runW2(dir, {
     evaluators: backends.map((backend) => W2_EVALUATORS[backend]),
     passes: options.quick ? 3 : 7,
