@@ -1,6 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatBenchTable, type BenchReport } from '../bench/index.js';
 import { runW2Gp } from '../bench/w2-figure.js';
@@ -143,6 +145,26 @@ describe('bench options', () => {
       expect(result.stderrLines[0]).toContain(message);
     });
   }
+});
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = join(root, 'dist', 'src', 'cli', 'main.js');
+
+describe.skipIf(!existsSync(bin))('built bin', () => {
+  // The folder is checked after the benchmark modules are loaded, so this exit 2 shows that
+  // dist/src/cli finds dist/bench.
+  it('loads the benchmark modules', () => {
+    const emptyDir = join(dir, 'bin-empty');
+    mkdirSync(emptyDir);
+    const result = spawnSync(process.execPath, [bin, 'bench', '--quick', '--w2', emptyDir], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.stderr).toContain('the W2 workload files');
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+  });
 });
 
 /** W2 data x[j · nRows + i] = 4 · u(8i + j) − 2, with u(n) from splitmix64 with seed 3. */
