@@ -313,9 +313,12 @@ const GAIN_RANGE: readonly [number, number] = [-1, 3];
  */
 export function summaryPlotSvg(datasets: readonly DatasetReport[]): string {
   const rowHeight = 30;
-  const width = 760;
   const rows = Math.max(1, datasets.length);
-  const f: Frame = { left: 200, right: width - 130, top: 56, bottom: 56 + rowHeight * rows };
+  // Dataset names are drawn right-aligned left of the axis at 12 px, about 7 px per character.
+  const longestName = Math.max(0, ...datasets.map((d) => d.name.length));
+  const left = Math.max(200, 16 + 7 * longestName);
+  const width = left + 560;
+  const f: Frame = { left, right: width - 130, top: 56, bottom: 56 + rowHeight * rows };
   const height = f.bottom + 84;
   const gains = datasets.flatMap((d) => [d.relativeImprovement, d.seedControl.relativeImprovement]);
   const finite = gains.filter((g) => Number.isFinite(g));
