@@ -1,6 +1,6 @@
 // Forward pass and input gradient G = ∂f/∂x of the fused MLP passes (assembly/mlp.ts).
 import { activate } from './mlp-activation';
-import { productNN, productNT } from './mlp-gemm';
+import { productW, productWT } from './mlp-products';
 import {
   LEVEL_B, LEVEL_HD, LEVEL_S, LEVEL_V, LEVEL_W, LEVEL_ZU, PLAN_ACTIVATION, PLAN_F, PLAN_HIDDEN,
   field, ptr, width,
@@ -30,7 +30,7 @@ export function forward(plan: usize, nRows: i32): void {
   for (let i = 0; i < L; i++) {
     const z = ptr(plan, i + 1, LEVEL_HD);
     const n = width(plan, i + 1);
-    productNN(plan, ptr(plan, i, LEVEL_HD), ptr(plan, i, LEVEL_W), z, nRows, width(plan, i), n);
+    productW(plan, ptr(plan, i, LEVEL_HD), i, z, nRows);
     activate(z, ptr(plan, i + 1, LEVEL_S), ptr(plan, i, LEVEL_B), nRows, n, activation);
   }
   const nL = width(plan, L);
@@ -87,7 +87,7 @@ export function inputGradient(plan: usize, nRows: i32): void {
     const nNext = width(plan, i + 1);
     const uNext = ptr(plan, i + 1, LEVEL_ZU) + <usize>nRows * <usize>nNext * 8;
     const v = ptr(plan, i, LEVEL_V);
-    productNT(plan, uNext, i, v, nRows, nNext, n);
+    productWT(plan, uNext, i, v, nRows);
     if (i > 0) {
       const u = ptr(plan, i, LEVEL_ZU) + <usize>nRows * <usize>n * 8;
       multiply(ptr(plan, i, LEVEL_S), v, u, nRows * n);

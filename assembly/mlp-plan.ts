@@ -28,7 +28,10 @@ export const LEVEL_T: i32 = 4; // [capacity, n_j]: t_j = e ⊙ v_j ⊙ q_j (j �
 export const LEVEL_ZU: i32 = 5;
 export const LEVEL_W: i32 = 6; // W_j [n_j, n_{j+1}] inside the parameters
 export const LEVEL_B: i32 = 7; // b_j [n_{j+1}] inside the parameters
-export const LEVEL_WT: i32 = 8; // W_jᵀ [n_{j+1}, n_j], refreshed at the start of every pass (j < L)
+/** W_j [n_j, n_{j+1}] packed in panels (mlp-gemm.ts), refreshed at the start of every pass. */
+export const LEVEL_WP: i32 = 8;
+/** W_jᵀ [n_{j+1}, n_j] packed in panels, refreshed with WP. Both exist for j < L only. */
+export const LEVEL_WTP: i32 = 9;
 
 // Stats (f64 slot indices).
 export const STAT_LAMBDA: i32 = 0;

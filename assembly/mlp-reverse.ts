@@ -1,7 +1,7 @@
 // Reverse passes of the fused MLP step (assembly/mlp.ts): the reverse of the input-gradient
 // pass for the penalty, then the reverse of the forward pass, which writes every gradient.
 import { curvatureRatio } from './mlp-activation';
-import { productNN, productNT, productTN } from './mlp-gemm';
+import { productTN, productW, productWT } from './mlp-products';
 import {
   ACT_TANH, LEVEL_B, LEVEL_HD, LEVEL_S, LEVEL_T, LEVEL_V, LEVEL_W, LEVEL_ZU, PLAN_ACTIVATION,
   PLAN_F, PLAN_HIDDEN, PLAN_Y, field, gradShift, ptr, width,
@@ -97,7 +97,7 @@ export function penaltyReverse(plan: usize, nRows: i32, lambda: f64): f64 {
     const n = width(plan, i);
     const dv = ptr(plan, i, LEVEL_HD) + <usize>nRows * <usize>n * 8;
     const e = ptr(plan, i + 1, LEVEL_T);
-    productNN(plan, dv, ptr(plan, i, LEVEL_W), e, nRows, n, width(plan, i + 1));
+    productW(plan, dv, i, e, nRows);
     splitPenaltyCotangent(plan, i + 1, nRows);
   }
   return sumSq;
@@ -188,7 +188,7 @@ export function mseReverse(plan: usize, nRows: i32, withPenalty: bool): f64 {
     const gw = ptr(plan, i, LEVEL_W) + shift;
     productTN(plan, ptr(plan, i, LEVEL_HD), dz, gw, n, stacked, nNext);
     if (i > 0) {
-      productNT(plan, dz, i, ptr(plan, i, LEVEL_ZU), nRows, nNext, n);
+      productWT(plan, dz, i, ptr(plan, i, LEVEL_ZU), nRows);
     }
   }
   return sumSq;

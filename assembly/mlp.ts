@@ -14,7 +14,7 @@
 // dW_i = [h_i; dv_i]ᵀ [dz_{i+1}; u_{i+1}] with inner dimension 2B.
 // This file holds the exported entry points; the passes live in the mlp-*.ts files.
 import { forward, inputGradient } from './mlp-forward';
-import { transposeWeights } from './mlp-gemm';
+import { packWeights } from './mlp-products';
 import {
   LEVEL_HD, LEVEL_V, PLAN_ADAM_M, PLAN_ADAM_V, PLAN_CAPACITY, PLAN_F, PLAN_GRAD,
   PLAN_N_PARAMS, PLAN_PARAMS, PLAN_Y, STAT_BETA1, STAT_BETA1_POWER, STAT_BETA2,
@@ -23,7 +23,7 @@ import {
 } from './mlp-plan';
 import { mseReverse, penaltyReverse } from './mlp-reverse';
 
-export { mlpGemm } from './mlp-gemm';
+export { mlpGemm, mlpGemmScratchLength } from './mlp-products';
 
 /**
  * Loss and exact gradient over the nRows (≤ capacity) rows already in level 0 (inputs) and
@@ -32,7 +32,7 @@ export { mlpGemm } from './mlp-gemm';
 export function mlpLossAndGradient(plan: usize, nRows: i32): void {
   const lambda = stat(plan, STAT_LAMBDA);
   memory.fill(<usize>field(plan, PLAN_GRAD), 0, <usize>field(plan, PLAN_N_PARAMS) << 3);
-  transposeWeights(plan);
+  packWeights(plan);
   forward(plan, nRows);
   let penaltySum: f64 = 0;
   const withPenalty = lambda != 0;
@@ -143,7 +143,7 @@ export function mlpEvaluate(
   const needGradient = jacobian || grads != 0;
   let sse: f64 = 0;
   let sumJacobian: f64 = 0;
-  if (needGradient) transposeWeights(plan);
+  packWeights(plan);
   for (let start = 0; start < nRows; start += capacity) {
     const count = min(capacity, nRows - start);
     const rowBytes = <usize>d << 3;

@@ -1,18 +1,21 @@
 // Workload W1 (see bench/w1.ts) timed in CPU time of this process rather than wall time, so
-// that builds of the kernel module can be compared on a machine whose cores other processes
-// also use. Each step is timed alone with process.cpuUsage (user + system µs), and the report
-// gives the median over every timed step. Several .wasm builds load side by side and run in
-// alternating rounds within one process, so slow phases of the machine hit every build alike.
-// CPU time still grows when another process shares the core's caches, so compare builds only
-// within one run.
-// Run: node --import ./test/experiment-ts-register.mjs bench/w1-cpu.ts
-//        [small|medium ...] [--rounds R] [label=path/to/build.wasm ...]
-// With no label=path argument it times build/release.wasm.
+// that versions of the WebAssembly step can be compared on a machine whose cores other
+// processes also use. Each step is timed alone with process.cpuUsage (user + system µs), and
+// the report gives the median over every timed step. Several checkouts of this repository load
+// side by side, each with its own build/release.wasm and src/nn/fused-wasm.ts, and run in
+// alternating rounds within one process, so slow phases of the machine hit every version
+// alike. CPU time still grows when another process shares the core's caches, so compare
+// versions only within one run.
+// Run from the repository root after `npm run asbuild`:
+//   node --import ./test/experiment-ts-register.mjs bench/w1-cpu.ts
+//        [small|medium ...] [--rounds R] [label=path/to/checkout ...]
+// With no label=path argument it times this checkout.
 import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { KernelExports, WasmInstance } from '../src/kernels/wasm-module.js';
-import { wasmPath } from '../src/kernels/wasm-module.js';
-import { WasmFusedMlp } from '../src/nn/fused-wasm.js';
+import type { WasmFusedMlp, WasmMlpOptions } from '../src/nn/fused-wasm.js';
+import type { ParamLayout } from '../src/nn/layout.js';
 import { initParams } from '../src/nn/init.js';
 import { paramLayout } from '../src/nn/layout.js';
 import { sumOfSinesData } from '../src/nn/synthetic.js';
@@ -26,9 +29,28 @@ const STEPS_PER_ROUND: Record<W1Size, number> = { small: 120, medium: 8 };
 /** Untimed steps per case before the first round. */
 const WARMUP_STEPS: Record<W1Size, number> = { small: 200, medium: 6 };
 
+/** A checkout to time: its root directory holds build/release.wasm and src/nn/fused-wasm.ts. */
 export interface CpuBuild {
   readonly label: string;
-  readonly path: string;
+  readonly root: string;
+}
+
+type MlpConstructor = new (
+  instance: WasmInstance,
+  layout: ParamLayout,
+  opts: WasmMlpOptions,
+) => WasmFusedMlp;
+
+/** A checkout's compiled module path and its WasmFusedMlp class. */
+interface LoadedBuild {
+  readonly wasm: string;
+  readonly Mlp: MlpConstructor;
+}
+
+async function loadBuild(build: CpuBuild): Promise<LoadedBuild> {
+  const source = pathToFileURL(join(build.root, 'src/nn/fused-wasm.ts')).href;
+  const module = (await import(source)) as { WasmFusedMlp: MlpConstructor };
+  return { wasm: join(build.root, 'build/release.wasm'), Mlp: module.WasmFusedMlp };
 }
 
 export interface CpuResult {
@@ -52,11 +74,16 @@ function instanceFromFile(path: string): WasmInstance {
   return { variant: 'release', exports, memory: exports.memory };
 }
 
-function makeStep(path: string, size: W1Size, lambda: number, seed: number): (i: number) => void {
+function makeStep(
+  build: LoadedBuild,
+  size: W1Size,
+  lambda: number,
+  seed: number,
+): (i: number) => void {
   const { nInputs, hidden, batch } = W1_SIZES[size];
   const layout = paramLayout({ nInputs, hidden: [hidden, hidden], activation: 'tanh', nOutputs: 1 });
   const data = sumOfSinesData(batch * N_BATCHES, nInputs, seed);
-  const net = new WasmFusedMlp(instanceFromFile(path), layout, {
+  const net = new build.Mlp(instanceFromFile(build.wasm), layout, {
     capacity: batch,
     lambda,
     adam: { learningRate: W1_LEARNING_RATE },
@@ -97,17 +124,18 @@ function timeSteps(c: Case, steps: number): void {
 }
 
 /** Runs every size, kind and build in `rounds` alternating rounds; returns the medians. */
-export function runW1Cpu(
+export async function runW1Cpu(
   builds: readonly CpuBuild[],
   sizes: readonly W1Size[],
   rounds: number,
   seed = 1,
-): CpuResult[] {
+): Promise<CpuResult[]> {
+  const loaded = await Promise.all(builds.map(loadBuild));
   const cases: Case[] = [];
   for (const size of sizes) {
     for (const [kind, lambda] of [['plain', 0], ['regularised', W1_LAMBDA]] as const) {
-      for (const build of builds) {
-        const step = makeStep(build.path, size, lambda, seed);
+      for (const [b, build] of builds.entries()) {
+        const step = makeStep(loaded[b], size, lambda, seed);
         for (let i = 0; i < WARMUP_STEPS[size]; i++) step(i);
         const total = rounds * STEPS_PER_ROUND[size];
         const cpu = new Float64Array(total);
@@ -138,20 +166,22 @@ function parseArgs(args: readonly string[]) {
     if (arg === 'small' || arg === 'medium') sizes.push(arg);
     else if (arg === '--rounds') rounds = Number(args[++a]);
     else if (arg.includes('=')) {
-      const [label, path] = arg.split('=', 2);
-      builds.push({ label, path });
+      const [label, root] = arg.split('=', 2);
+      builds.push({ label, root });
     } else throw new Error(`w1-cpu: expected small, medium, --rounds R or label=path, got ${arg}`);
   }
   if (!Number.isInteger(rounds) || rounds < 1) {
     throw new Error(`w1-cpu: --rounds must be a positive integer, got ${rounds}`);
   }
-  if (builds.length === 0) builds.push({ label: 'release', path: wasmPath('release') });
+  if (builds.length === 0) {
+    builds.push({ label: 'this checkout', root: fileURLToPath(new URL('..', import.meta.url)) });
+  }
   return { sizes: sizes.length > 0 ? sizes : (['small', 'medium'] as W1Size[]), builds, rounds };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { sizes, builds, rounds } = parseArgs(process.argv.slice(2));
-  const results = runW1Cpu(builds, sizes, rounds);
+  const results = await runW1Cpu(builds, sizes, rounds);
   for (const size of sizes) {
     for (const build of builds) {
       const find = (kind: string) =>
@@ -169,5 +199,5 @@ function main(): void {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main();
+  await main();
 }

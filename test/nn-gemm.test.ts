@@ -1,14 +1,25 @@
-// The MLP's unpacked WebAssembly products (mlpGemm) against the TypeScript reference matmul.
-// Both sum each c[i, j] over p in ascending order from 0 with separate multiply and add, so
-// the results must be bit-identical. The shapes exercise the 4 × 4 tiles, the edge rows and
-// columns, the row blocks of the transposed product, and sizes below one tile.
+// The MLP's WebAssembly products (mlpGemm) against the TypeScript reference matmul. Both sum
+// each c[i, j] over p in ascending order from 0 with separate multiply and add, so the results
+// must be bit-identical. The shapes exercise the 2 × 8 tiles, the edge rows and columns, the
+// row blocks of the plain product (64 rows), the packed blocks of the transposed product
+// (96 rows of p), and sizes below one tile.
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../src/core/rng.js';
 import { Arena, loadWasmInstance, type WasmVariant } from '../src/kernels/wasm-module.js';
 import { jsKernels } from '../src/kernels/index.js';
 
 interface GemmExports {
-  mlpGemm(a: number, b: number, c: number, m: number, k: number, n: number, transA: number): void;
+  mlpGemm(
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    transA: number,
+    scratch: number,
+  ): void;
+  mlpGemmScratchLength(m: number, k: number, n: number, transA: number): number;
 }
 
 const SHAPES: [number, number, number][] = [
@@ -19,6 +30,10 @@ const SHAPES: [number, number, number][] = [
   [8, 8, 64],
   [17, 300, 9],
   [64, 129, 12],
+  [2, 200, 8],
+  [9, 97, 17],
+  [130, 64, 24],
+  [64, 512, 64],
 ];
 
 function randomArray(rng: Rng, length: number): Float64Array {
@@ -41,7 +56,9 @@ describe.each<WasmVariant>(['release', 'scalar'])('mlpGemm (%s build)', (variant
         const bPtr = arena.copyF64(b);
         const cPtr = arena.alloc(m * n);
         const ex = instance.exports as unknown as GemmExports;
-        ex.mlpGemm(aPtr, bPtr, cPtr, m, k, n, transA ? 1 : 0);
+        const flag = transA ? 1 : 0;
+        const scratch = arena.alloc(ex.mlpGemmScratchLength(m, k, n, flag));
+        ex.mlpGemm(aPtr, bPtr, cPtr, m, k, n, flag, scratch);
         const found = Array.from(arena.f64(cPtr, m * n));
         const expected = Array.from(jsKernels.matmul(a, b, m, k, n, transA, false));
         expect(found, `seed ${seed}`).toEqual(expected);

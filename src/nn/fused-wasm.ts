@@ -12,6 +12,7 @@ import { planRegions, STAT, writePlan, type Region } from './wasm-plan.js';
 
 /** The MLP entry points of the kernel module (assembly/mlp.ts). Pointers are byte offsets. */
 export interface MlpWasmExports extends KernelExports {
+  mlpGemmScratchLength(m: number, k: number, n: number, transA: number): number;
   mlpLossAndGradient(plan: number, nRows: number): void;
   mlpAdam(plan: number): void;
   mlpTrainStep(
@@ -102,19 +103,12 @@ export class WasmFusedMlp {
     this.writeHyperparameters(opts);
   }
 
+  /** Scratch of the weight-gradient products dW_i = [h_i; dv_i]ᵀ [dz_{i+1}; u_{i+1}]. */
   private scratchLength(): number {
     const w = this.layout.widths;
-    const B = this.capacity;
     let size = 0;
     for (let i = 0; i + 2 < w.length; i++) {
-      const [a, b] = [w[i], w[i + 1]];
-      for (const [m, k, n] of [
-        [B, a, b],
-        [B, b, a],
-        [a, 2 * B, b],
-      ]) {
-        size = Math.max(size, this.ex.matmulScratchLength(m, k, n));
-      }
+      size = Math.max(size, this.ex.mlpGemmScratchLength(w[i], 2 * this.capacity, w[i + 1], 1));
     }
     return size;
   }

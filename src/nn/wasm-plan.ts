@@ -21,7 +21,26 @@ export const PLAN = {
   levels: 16,
 } as const;
 /** Slots of one level's entry in the plan table, and the entry size. */
-export const LEVEL = { stride: 10, width: 0, hd: 1, s: 2, v: 3, t: 4, zu: 5, w: 6, b: 7, wt: 8 } as const;
+export const LEVEL = {
+  stride: 10,
+  width: 0,
+  hd: 1,
+  s: 2,
+  v: 3,
+  t: 4,
+  zu: 5,
+  w: 6,
+  b: 7,
+  wp: 8,
+  wtp: 9,
+} as const;
+
+/** Columns per weight panel (PANEL in assembly/mlp-gemm.ts). */
+const PANEL = 8;
+
+function roundUp(x: number, multiple: number): number {
+  return Math.ceil(x / multiple) * multiple;
+}
 
 /** Slots of the f64 stats block: settings in, loss terms out. */
 export const STAT = {
@@ -91,7 +110,10 @@ export function planRegions(
     regions[`level${j}.t`] = f64(B * w[j]);
     regions[`level${j}.zu`] = f64(2 * B * w[j]);
   }
-  for (let j = 0; j < L; j++) regions[`level${j}.wt`] = f64(w[j] * w[j + 1]);
+  for (let j = 0; j < L; j++) {
+    regions[`level${j}.wp`] = f64(w[j] * roundUp(w[j + 1], PANEL));
+    regions[`level${j}.wtp`] = f64(w[j + 1] * roundUp(w[j], PANEL));
+  }
   const trainRows = opts.trainRows ?? 0;
   const validRows = opts.validRows ?? 0;
   regions.trainX = f64(trainRows * d);
@@ -139,7 +161,10 @@ export function writePlan(
       table[base + LEVEL.zu] = regions[`level${j}.zu`].ptr;
     }
     table[base + LEVEL.w] = params + 8 * layout.weightOffsets[j];
-    if (j < L) table[base + LEVEL.wt] = regions[`level${j}.wt`].ptr;
+    if (j < L) {
+      table[base + LEVEL.wp] = regions[`level${j}.wp`].ptr;
+      table[base + LEVEL.wtp] = regions[`level${j}.wtp`].ptr;
+    }
     table[base + LEVEL.b] = params + 8 * layout.biasOffsets[j];
   }
 }
