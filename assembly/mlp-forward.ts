@@ -1,6 +1,6 @@
 // Forward pass and input gradient G = ∂f/∂x of the fused MLP passes (assembly/mlp.ts).
 import { activate } from './mlp-activation';
-import { productW, productWT } from './mlp-products';
+import { PASS_ROWS, productW, productWT, rowBytes } from './mlp-products';
 import {
   LEVEL_B, LEVEL_HD, LEVEL_S, LEVEL_V, LEVEL_W, LEVEL_ZU, PLAN_ACTIVATION, PLAN_F, PLAN_HIDDEN,
   field, ptr, width,
@@ -23,16 +23,27 @@ import {
   return sum;
 }
 
+/** h_{i+1} = σ(h_i W_i + b_i) and s_{i+1} = σ'(…) for hidden layer i, in blocks of rows. */
+function forwardLayer(plan: usize, i: i32, nRows: i32): void {
+  const activation = field(plan, PLAN_ACTIVATION);
+  const nIn = width(plan, i);
+  const n = width(plan, i + 1);
+  const hIn = ptr(plan, i, LEVEL_HD);
+  const z = ptr(plan, i + 1, LEVEL_HD);
+  const s = ptr(plan, i + 1, LEVEL_S);
+  const bias = ptr(plan, i, LEVEL_B);
+  for (let r0 = 0; r0 < nRows; r0 += PASS_ROWS) {
+    const rows = min(PASS_ROWS, nRows - r0);
+    const zBlock = z + rowBytes(r0, n);
+    productW(plan, hIn + rowBytes(r0, nIn), i, zBlock, rows);
+    activate(zBlock, s + rowBytes(r0, n), bias, rows, n, activation);
+  }
+}
+
 /** Forward pass over the nRows input rows already in level 0; outputs go to PLAN_F. */
 export function forward(plan: usize, nRows: i32): void {
   const L = field(plan, PLAN_HIDDEN);
-  const activation = field(plan, PLAN_ACTIVATION);
-  for (let i = 0; i < L; i++) {
-    const z = ptr(plan, i + 1, LEVEL_HD);
-    const n = width(plan, i + 1);
-    productW(plan, ptr(plan, i, LEVEL_HD), i, z, nRows);
-    activate(z, ptr(plan, i + 1, LEVEL_S), ptr(plan, i, LEVEL_B), nRows, n, activation);
-  }
+  for (let i = 0; i < L; i++) forwardLayer(plan, i, nRows);
   const nL = width(plan, L);
   const hL = ptr(plan, L, LEVEL_HD);
   const wOut = ptr(plan, L, LEVEL_W);
@@ -82,15 +93,20 @@ export function inputGradient(plan: usize, nRows: i32): void {
   const nL = width(plan, L);
   const uL = ptr(plan, L, LEVEL_ZU) + <usize>nRows * <usize>nL * 8;
   scaleRows(ptr(plan, L, LEVEL_S), ptr(plan, L, LEVEL_W), uL, nRows, nL);
-  for (let i = L - 1; i >= 0; i--) {
+  for (let i = L - 1; i > 0; i--) {
     const n = width(plan, i);
     const nNext = width(plan, i + 1);
-    const uNext = ptr(plan, i + 1, LEVEL_ZU) + <usize>nRows * <usize>nNext * 8;
+    const uNext = ptr(plan, i + 1, LEVEL_ZU) + rowBytes(nRows, nNext);
     const v = ptr(plan, i, LEVEL_V);
-    productWT(plan, uNext, i, v, nRows);
-    if (i > 0) {
-      const u = ptr(plan, i, LEVEL_ZU) + <usize>nRows * <usize>n * 8;
-      multiply(ptr(plan, i, LEVEL_S), v, u, nRows * n);
+    const s = ptr(plan, i, LEVEL_S);
+    const u = ptr(plan, i, LEVEL_ZU) + rowBytes(nRows, n);
+    for (let r0 = 0; r0 < nRows; r0 += PASS_ROWS) {
+      const rows = min(PASS_ROWS, nRows - r0);
+      const block = rowBytes(r0, n);
+      productWT(plan, uNext + rowBytes(r0, nNext), i, v + block, rows);
+      multiply(s + block, v + block, u + block, rows * n);
     }
   }
+  const u1 = ptr(plan, 1, LEVEL_ZU) + rowBytes(nRows, width(plan, 1));
+  productWT(plan, u1, 0, ptr(plan, 0, LEVEL_V), nRows);
 }

@@ -19,20 +19,38 @@ const ROW_BLOCK: i32 = 64;
 export const TN_BLOCK: i32 = 96;
 
 /**
- * Packs b[p, q] (at b + p · pStride + q · qStride bytes) for p < k, q < n into panels of
- * PANEL columns: panels[(q / PANEL) · k · PANEL + p · PANEL + q % PANEL], zero past column n.
+ * Packs b [k, n] (row-major) into panels of PANEL columns:
+ * panels[(j / PANEL) · k · PANEL + p · PANEL + j % PANEL] = b[p, j], zero past column n.
  */
-export function packPanels(
-  b: usize, pStride: usize, qStride: usize, k: i32, n: i32, panels: usize,
-): void {
-  let dst = panels;
-  for (let q0 = 0; q0 < n; q0 += PANEL) {
-    const cols = min(PANEL, n - q0);
+export function packPanels(b: usize, k: i32, n: i32, panels: usize): void {
+  const n8 = ASC_FEATURE_SIMD ? n & ~(PANEL - 1) : 0;
+  if (ASC_FEATURE_SIMD) packRows(b, <usize>n << 3, n8, k, panels);
+  // The last, partial panel (every panel in the scalar build), padded with zeros.
+  for (let j0 = n8; j0 < n; j0 += PANEL) {
+    const cols = min(PANEL, n - j0);
+    let dst = panels + <usize>j0 * <usize>k * 8;
     for (let p = 0; p < k; p++) {
-      const src = b + <usize>p * pStride + <usize>q0 * qStride;
+      const src = b + ((<usize>p * <usize>n + <usize>j0) << 3);
       for (let t = 0; t < PANEL; t++) {
-        store<f64>(dst + (<usize>t << 3), t < cols ? load<f64>(src + <usize>t * qStride) : 0.0);
+        store<f64>(dst + (<usize>t << 3), t < cols ? load<f64>(src + (<usize>t << 3)) : 0.0);
       }
+      dst += <usize>PANEL << 3;
+    }
+  }
+}
+
+/**
+ * Packs the transpose of w [n, k] (row-major) into panels as packPanels packs b = wᵀ [k, n]:
+ * panels[(j / PANEL) · k · PANEL + p · PANEL + j % PANEL] = w[j, p], zero past column n.
+ */
+export function packTransposedPanels(w: usize, n: i32, k: i32, panels: usize): void {
+  const nPadded = (n + PANEL - 1) & ~(PANEL - 1);
+  for (let j = 0; j < nPadded; j++) {
+    // Row j of w becomes lane j % PANEL of every row of panel j / PANEL.
+    let dst = panels + (<usize>(j & ~(PANEL - 1)) * <usize>k + <usize>(j & (PANEL - 1))) * 8;
+    const src = w + <usize>j * <usize>k * 8;
+    for (let p = 0; p < k; p++) {
+      store<f64>(dst, j < n ? load<f64>(src + (<usize>p << 3)) : 0.0);
       dst += <usize>PANEL << 3;
     }
   }

@@ -1,8 +1,23 @@
 // The products of the fused MLP passes on plan buffers. Weight matrices are packed into panels
 // once per pass (packWeights), both as W_j and as W_jᵀ, so that every product with a weight
 // matrix runs gemmPanels; weight gradients run gemmTN with the plan's scratch.
-import { PANEL, gemmPanels, gemmTN, gemmTNScratchLength, packPanels } from './mlp-gemm';
+import {
+  PANEL, gemmPanels, gemmTN, gemmTNScratchLength, packPanels, packTransposedPanels,
+} from './mlp-gemm';
 import { LEVEL_W, LEVEL_WP, LEVEL_WTP, PLAN_HIDDEN, PLAN_SCRATCH, field, ptr, width } from './mlp-plan';
+
+/**
+ * Rows per block when a product is followed by an elementwise pass over its output: the pass
+ * runs on each block of 32 rows right after the block's product, while that output (16 KiB
+ * at width 64) is still in L1.
+ */
+export const PASS_ROWS: i32 = 32;
+
+/** Returns the byte offset of row r in a row-major matrix of n f64 columns. */
+// @ts-ignore: decorator
+@inline export function rowBytes(r: i32, n: i32): usize {
+  return <usize>r * <usize>n * 8;
+}
 
 /** Packs W_j into level j's WP panels and W_jᵀ into its WTP panels, for every hidden layer. */
 export function packWeights(plan: usize): void {
@@ -11,9 +26,8 @@ export function packWeights(plan: usize): void {
     const rows = width(plan, j);
     const cols = width(plan, j + 1);
     const w = ptr(plan, j, LEVEL_W);
-    // W_j [rows, cols]: element (p, q) at w + (p · cols + q) · 8; W_jᵀ swaps the strides.
-    packPanels(w, <usize>cols << 3, 8, rows, cols, ptr(plan, j, LEVEL_WP));
-    packPanels(w, 8, <usize>cols << 3, cols, rows, ptr(plan, j, LEVEL_WTP));
+    packPanels(w, rows, cols, ptr(plan, j, LEVEL_WP));
+    packTransposedPanels(w, rows, cols, ptr(plan, j, LEVEL_WTP));
   }
 }
 
@@ -56,6 +70,6 @@ export function mlpGemm(
     gemmTN(a, b, c, m, k, n, scratch);
     return;
   }
-  packPanels(b, <usize>n << 3, 8, k, n, scratch);
+  packPanels(b, k, n, scratch);
   gemmPanels(a, <usize>k << 3, scratch, c, <usize>n << 3, m, k, n);
 }
