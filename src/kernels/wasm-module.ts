@@ -6,6 +6,7 @@
 // that callers use at once and never keep across an allocation.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { instantiateSync, type ASUtil } from '@assemblyscript/loader';
 
 /** release: optimised with SIMD; debug: assertions and debug info; scalar: no SIMD. */
 export type WasmVariant = 'release' | 'debug' | 'scalar';
@@ -103,27 +104,20 @@ export function loadWasmInstance(variant: WasmVariant = 'release'): WasmInstance
       `loadWasmInstance: variant must be release, debug or scalar, got ${variant}`,
     );
   }
-  let memory: WebAssembly.Memory | undefined;
+  // The loader decodes AssemblyScript strings (`__getString`), which the abort handler needs to
+  // report a failed debug assertion with its message and source position.
+  let loaded: ASUtil | undefined;
   const abort = (message: number, file: number, line: number, column: number): never => {
-    const text = memory === undefined ? '' : readStaticString(memory, message);
-    const where = memory === undefined ? '' : readStaticString(memory, file);
+    const text = loaded === undefined ? '' : loaded.__getString(message);
+    const where = loaded === undefined ? '' : loaded.__getString(file);
     throw new Error(`${variant} WebAssembly kernel aborted: ${text} (${where}:${line}:${column})`);
   };
-  const instance = new WebAssembly.Instance(compiledModule(variant), { env: { abort } });
-  const exports = instance.exports as unknown as KernelExports;
-  memory = exports.memory;
-  return { variant, exports, memory };
-}
-
-/**
- * Decodes an AssemblyScript string literal from static memory: UTF-16 code units, preceded by
- * their byte length as a u32 at ptr − 4.
- */
-function readStaticString(memory: WebAssembly.Memory, ptr: number): string {
-  if (ptr < 4 || ptr >= memory.buffer.byteLength) return '';
-  const bytes = new Uint32Array(memory.buffer.slice(ptr - 4, ptr))[0];
-  const units = new Uint16Array(memory.buffer.slice(ptr, ptr + bytes));
-  return String.fromCharCode(...units);
+  const { exports } = instantiateSync<Record<string, unknown>>(compiledModule(variant), {
+    env: { abort },
+  });
+  loaded = exports;
+  const kernels = exports as unknown as KernelExports;
+  return { variant, exports: kernels, memory: kernels.memory };
 }
 
 /**
