@@ -6,7 +6,7 @@
 // Primitive semantics follow GP_PRIMITIVE_SEMANTICS in src/kernels/js/gp-eval.ts, and the
 // opcodes mirror the GpOp enum in src/kernels/types.ts.
 import {
-  broadcast, trigOutOfRange, vcos, vcosFast, vexp, vlogNormal, vsin, vsinFast, vtanh,
+  broadcast, trigOutOfRange, vcos, vcosFast, vexpCapped, vlogPositiveNormal, vsin, vsinFast, vtanh,
 } from './vmath';
 
 const OP_CONST: i32 = 0;
@@ -278,21 +278,29 @@ function runTanh(a: usize, aStep: usize, dst: usize, count: i32): void {
 }
 
 /**
- * The unary loop for one compile-time opcode, two steps per iteration so the two independent
- * evaluations overlap and share the constant loads.
+ * The unary loop for one compile-time opcode, four steps per iteration so that independent
+ * polynomial evaluations overlap (log ran about 5% faster than with two steps on Node 20).
  */
 // @ts-ignore: decorator
 @inline function unaryRun(op: i32, a: usize, aStep: usize, dst: usize, count: i32): void {
   let s = 0;
-  for (; s + 1 < count; s += 2) {
+  for (; s + 3 < count; s += 4) {
     const y0 = unaryVector(op, v128.load(a));
     const y1 = unaryVector(op, v128.load(a + aStep));
+    const y2 = unaryVector(op, v128.load(a + (aStep << 1)));
+    const y3 = unaryVector(op, v128.load(a + aStep * 3));
     v128.store(dst, y0);
     v128.store(dst, y1, 16);
-    a += aStep << 1;
-    dst += 32;
+    v128.store(dst, y2, 32);
+    v128.store(dst, y3, 48);
+    a += aStep << 2;
+    dst += 64;
   }
-  if (s < count) v128.store(dst, unaryVector(op, v128.load(a)));
+  for (; s < count; s++) {
+    v128.store(dst, unaryVector(op, v128.load(a)));
+    a += aStep;
+    dst += 16;
+  }
 }
 
 /** One GP unary primitive on two rows (see GP_PRIMITIVE_SEMANTICS). */
@@ -304,15 +312,15 @@ function runTanh(a: usize, aStep: usize, dst: usize, count: i32): void {
     case OP_COS: return vcosFast(v);
     case OP_COS_CHECKED: return vcos(v);
     // pmin(v, limit) is limit < v ? limit : v, so NaN stays NaN.
-    case OP_EXP: return vexp(f64x2.pmin(v, broadcast(EXP_LIMIT)));
+    case OP_EXP: return vexpCapped(f64x2.pmin(v, broadcast(EXP_LIMIT)));
     case OP_LOG: {
       // Lanes at or below the threshold, and NaN lanes, give 0; clamping them to the
-      // threshold first leaves only positive normal inputs and ∞ for vlogNormal.
+      // threshold first leaves only positive normal inputs and ∞ for vlogPositiveNormal.
       const threshold = broadcast(THRESHOLD);
       const infinity = broadcast(INFINITY);
       const m = f64x2.abs(v);
       const safe = f64x2.gt(m, threshold);
-      const value = vlogNormal(v128.bitselect(m, threshold, safe), f64x2.splat(0));
+      const value = vlogPositiveNormal(v128.bitselect(m, threshold, safe));
       const withInfinity = v128.bitselect(infinity, value, f64x2.eq(m, infinity));
       return v128.and(withInfinity, safe);
     }

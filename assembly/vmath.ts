@@ -28,12 +28,13 @@ const TRIG_MAX_ARGUMENT = memory.data<f64>([524288.0]);
 // exp's argument is clamped to [−746, 710]: e^−746 rounds to 0 and e^710 overflows to ∞.
 const EXP_LOWER_CLAMP = memory.data<f64>([-746.0]);
 const EXP_UPPER_CLAMP = memory.data<f64>([710.0]);
+// From −708 on, n = round(x / ln 2) ≥ −1022, so 2^n is a normal number.
+const EXP_SINGLE_SCALE_MIN = memory.data<f64>([-708.0]);
 // tanh(22) rounds to 1.
 const TANH_CLAMP = memory.data<f64>([22.0]);
 const MIN_NORMAL = memory.data<f64>([2.2250738585072014e-308]);
 const TWO_POW_52 = memory.data<f64>([4503599627370496.0]);
 const MINUS_52 = memory.data<f64>([-52.0]);
-const SQRT2 = memory.data<f64>([1.4142135623730951]);
 const ONE = memory.data<f64>([1.0]);
 const TWO = memory.data<f64>([2.0]);
 const HALF = memory.data<f64>([0.5]);
@@ -50,7 +51,9 @@ const ROUND_MAGIC = memory.data<f64>([6755399441055744.0, 6755399441055745.0]);
 const EXPONENT_UNBIAS = memory.data<f64>([4503599627371519.0]);
 // Reinterpreting a biased exponent e as the mantissa bits of 2^52 gives 2^52 + e.
 const TWO_52_BITS = memory.data<u64>([0x4330000000000000]);
-const MANTISSA_MASK = memory.data<u64>([0x000fffffffffffff]);
+const EXPONENT_MASK = memory.data<u64>([0x7ff0000000000000]);
+// 2^52 − 1 − (mantissa bits of √2): see logMantissa.
+const SQRT2_CARRY = memory.data<u64>([0x95f619980c432]);
 const ONE_BITS = memory.data<u64>([0x3ff0000000000000]);
 const SIGN_MASK = memory.data<u64>([0x8000000000000000]);
 const INT_ONE = memory.data<u64>([1]);
@@ -141,6 +144,19 @@ const LOG_COEFFS = memory.data<f64>([
   return f64x2.mul(f64x2.mul(er, pow2(f64x2.sub(n, h))), pow2(h));
 }
 
+/**
+ * e^x for lanes x ≤ 709 (NaN stays NaN). While every lane is at least −708, each result is
+ * 2^n · e^r with 2^n normal, so one scaling suffices; otherwise the vector goes through vexp.
+ */
+// @ts-ignore: decorator
+@inline export function vexpCapped(x: v128): v128 {
+  if (!i64x2.all_true(f64x2.ge(x, broadcast(EXP_SINGLE_SCALE_MIN)))) return vexp(x);
+  const n = expReduce(x);
+  const r = expRemainder(x, n);
+  const er = f64x2.add(broadcast(ONE), mulAdd(f64x2.mul(r, r), expPoly(r), r));
+  return f64x2.mul(er, pow2(n));
+}
+
 /** e^x − 1 for lanes in [0, 44], the range tanh needs; accurate relative to the result. */
 // @ts-ignore: decorator
 @inline function expm1Small(x: v128): v128 {
@@ -165,20 +181,12 @@ const LOG_COEFFS = memory.data<f64>([
 }
 
 /**
- * ln x + exponentShift · ln 2 for positive normal finite lanes. x = 2^e · (1 + f) with 1 + f
- * in [√2/2, √2); with s = f / (2 + f), ln(1 + f) = 2 atanh(s) = f − s · (f − R), where
- * R = 2s²/3 + 2s⁴/5 + … is fitted as z · L(z), z = s² ≤ 0.0295, L of degree 6.
+ * ln(2^e · m) for lanes e (integral f64) and m in [√2/2, √2), through ln m = 2 atanh(s)
+ * = f − s · (f − R) with f = m − 1 and s = f / (2 + f), where R = 2s²/3 + 2s⁴/5 + … is fitted
+ * as z · L(z), z = s² ≤ 0.0295, L of degree 6.
  */
 // @ts-ignore: decorator
-@inline export function vlogNormal(x: v128, exponentShift: v128): v128 {
-  // Biased exponent as f64 lanes, then the mantissa scaled into [1, 2).
-  const biased = v128.or(i64x2.shr_u(x, 52), broadcast(TWO_52_BITS));
-  let e = f64x2.add(f64x2.sub(biased, broadcast(EXPONENT_UNBIAS)), exponentShift);
-  let m = v128.or(v128.and(x, broadcast(MANTISSA_MASK)), broadcast(ONE_BITS));
-  const big = f64x2.gt(m, broadcast(SQRT2));
-  m = v128.bitselect(f64x2.mul(m, broadcast(HALF)), m, big);
-  e = f64x2.add(e, v128.and(big, broadcast(ONE)));
-
+@inline function logOfParts(e: v128, m: v128): v128 {
   const f = f64x2.sub(m, broadcast(ONE));
   const s = f64x2.div(f, f64x2.add(f, broadcast(TWO)));
   const z = f64x2.mul(s, s);
@@ -192,6 +200,37 @@ const LOG_COEFFS = memory.data<f64>([
   // ln x = e · LN2_HI + (f − (s · (f − R) − e · LN2_LO))
   const correction = f64x2.sub(f64x2.mul(s, f64x2.sub(f, rr)), f64x2.mul(e, broadcast(LN2_LO)));
   return f64x2.add(f64x2.mul(e, broadcast(LN2_HI)), f64x2.sub(f, correction));
+}
+
+/**
+ * The mantissa m of positive normal finite lanes x = 2^e · m, scaled into [√2/2, √2). Adding
+ * SQRT2_CARRY to the bits carries into the exponent field exactly when the mantissa exceeds that
+ * of √2, so t's exponent field is the biased e, and subtracting it from x's bits leaves m.
+ */
+// @ts-ignore: decorator
+@inline function logMantissa(x: v128, t: v128): v128 {
+  return i64x2.add(i64x2.sub(x, v128.and(t, broadcast(EXPONENT_MASK))), broadcast(ONE_BITS));
+}
+
+/** The exponent e of logMantissa as f64 lanes, from t = bits of x + SQRT2_CARRY. */
+// @ts-ignore: decorator
+@inline function logExponent(t: v128): v128 {
+  const biased = v128.or(i64x2.shr_u(t, 52), broadcast(TWO_52_BITS));
+  return f64x2.sub(biased, broadcast(EXPONENT_UNBIAS));
+}
+
+/** ln x for positive normal finite lanes; ∞ gives 1024 · ln 2 and other lanes are undefined. */
+// @ts-ignore: decorator
+@inline export function vlogPositiveNormal(x: v128): v128 {
+  const t = i64x2.add(x, broadcast(SQRT2_CARRY));
+  return logOfParts(logExponent(t), logMantissa(x, t));
+}
+
+/** ln x + exponentShift · ln 2 for positive normal finite lanes. */
+// @ts-ignore: decorator
+@inline export function vlogNormal(x: v128, exponentShift: v128): v128 {
+  const t = i64x2.add(x, broadcast(SQRT2_CARRY));
+  return logOfParts(f64x2.add(logExponent(t), exponentShift), logMantissa(x, t));
 }
 
 /**
