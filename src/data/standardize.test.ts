@@ -69,3 +69,28 @@ describe('Standardizer', () => {
     expect(() => Standardizer.fit(flat)).toThrow('column "w"');
   });
 });
+
+describe('Standardizer extreme scales', () => {
+  it('fits columns with spreads of 1e145 and 1e-140', () => {
+    const big = twoFeatureDataset(
+      [1e145, 1, 2e145, 2, 3e145, 3, 4e145, 4],
+      [1e-140, 2e-140, 3e-140, 4e-140],
+    );
+    const s = Standardizer.fit(big);
+    expect(s.xMean[0] / 2.5e145).toBeCloseTo(1, 12);
+    expect(s.xStd[0] / (Math.sqrt(1.25) * 1e145)).toBeCloseTo(1, 12);
+    expect(s.yStd / (Math.sqrt(1.25) * 1e-140)).toBeCloseTo(1, 12);
+  });
+
+  it('rejects a column whose spread is too large to print', () => {
+    // The std of 1e200..4e200 is about 1.1e200, above the accepted 1e150.
+    const huge = twoFeatureDataset([1e200, 1, 2e200, 2, 3e200, 3, 4e200, 4], [1, 2, 3, 4]);
+    expect(() => Standardizer.fit(huge)).toThrow(InputError);
+    expect(() => Standardizer.fit(huge)).toThrow(/column "u".*rescale the column/);
+  });
+
+  it('rejects a tiny but varying column as badly scaled, not constant', () => {
+    const tiny = twoFeatureDataset([1e-300, 1, 2e-300, 2, 3e-300, 3, 4e-300, 4], [1, 2, 3, 4]);
+    expect(() => Standardizer.fit(tiny)).toThrow(/standard deviation .*got 1\.1\d*e-300/);
+  });
+});

@@ -29,9 +29,11 @@ export class Standardizer {
       for (let i = 0; i < nRows; i++) column[i] = ds.x[i * nFeatures + j];
       [xMean[j], xStd[j]] = meanStd(column);
       if (xStd[j] === 0) throw constantColumn(ds, ds.featureNames[j], xMean[j]);
+      checkScale(ds, ds.featureNames[j], xStd[j]);
     }
     const [yMean, yStd] = meanStd(ds.y);
     if (yStd === 0) throw constantColumn(ds, ds.targetName, yMean);
+    checkScale(ds, ds.targetName, yStd);
     return new Standardizer([...ds.featureNames], xMean, xStd, yMean, yStd);
   }
 
@@ -77,14 +79,35 @@ export class Standardizer {
   }
 }
 
-/** Two-pass mean and population standard deviation. */
+/**
+ * Two-pass mean and population standard deviation, computed on values divided by their largest
+ * magnitude so that neither the sum nor the squares overflow or underflow.
+ */
 function meanStd(values: Float64Array): [number, number] {
+  let scale = 0;
+  for (const v of values) scale = Math.max(scale, Math.abs(v));
+  if (scale === 0) return [0, 0];
   let sum = 0;
-  for (const v of values) sum += v;
+  for (const v of values) sum += v / scale;
   const mean = sum / values.length;
   let sq = 0;
-  for (const v of values) sq += (v - mean) * (v - mean);
-  return [mean, Math.sqrt(sq / values.length)];
+  for (const v of values) sq += (v / scale - mean) * (v / scale - mean);
+  return [mean * scale, Math.sqrt(sq / values.length) * scale];
+}
+
+/**
+ * Standard deviations outside this range cannot be standardised and printed back as finite
+ * formula constants (1 / std must stay finite), so such columns are rejected.
+ */
+const STD_RANGE: readonly [number, number] = [1e-150, 1e150];
+
+function checkScale(ds: Dataset, column: string, std: number): void {
+  if (std < STD_RANGE[0] || std > STD_RANGE[1]) {
+    throw new InputError(
+      `Standardizer.fit: ${ds.source} column "${column}": expected a standard deviation in ` +
+        `[${STD_RANGE[0]}, ${STD_RANGE[1]}], got ${std}; rescale the column (change its units)`,
+    );
+  }
 }
 
 function constantColumn(ds: Dataset, column: string, value: number): InputError {
