@@ -15,6 +15,7 @@ import {
 import { trainTeacher, type Teacher, type TeacherOptions } from '../nn/index.js';
 import {
   fitSymbolicRegression,
+  type InfixOptions,
   type SymbolicRegressionModel,
   type SymbolicRegressionOptions,
 } from '../gp/index.js';
@@ -97,21 +98,46 @@ export interface DistillReport {
   runs: DistillRun[];
 }
 
+/** Maximum number of rows a GP is fitted on, here and in `sr`; more are subsampled. */
+export const MAX_FIT_ROWS = 2000;
+
 export const DEFAULT_STUDENT: Required<Pick<StudentOptions, 'augment' | 'augmentNoise' | 'maxRows'>> =
-  { augment: 1, augmentNoise: 0.1, maxRows: 2000 };
+  { augment: 1, augmentNoise: 0.1, maxRows: MAX_FIT_ROWS };
+
+/**
+ * Cuts `data` into training, validation and test rows for `seed`: 60/20/20, or, with a fixed
+ * `test` set, 75/25 training and validation. `sr` and `distill` share it, so the same seed gives
+ * both the same rows.
+ */
+export function splitParts(
+  data: Dataset,
+  seed: number,
+  test?: Dataset,
+): { train: Dataset; valid: Dataset; test: Dataset } {
+  if (test === undefined) return splitDataset(data, deriveSeed('split', seed));
+  checkCompatible(data, test);
+  return { ...splitTrainValid(data, deriveSeed('split', seed)), test };
+}
+
+/** Printing options that turn a standardised formula into one in the data's own units. */
+export function unitMaps(scaler: Standardizer): Required<
+  Pick<InfixOptions, 'featureNames' | 'xShift' | 'xScale' | 'yShift' | 'yScale'>
+> {
+  return {
+    featureNames: [...scaler.featureNames],
+    xShift: [...scaler.xMean],
+    xScale: [...scaler.xStd],
+    yShift: scaler.yMean,
+    yScale: scaler.yStd,
+  };
+}
 
 /**
  * Splits `data` (or uses `test` as the fixed test set) and standardises with statistics of the
  * training rows only.
  */
 export function prepareData(data: Dataset, seed: number, test?: Dataset): PreparedData {
-  let parts: { train: Dataset; valid: Dataset; test: Dataset };
-  if (test) {
-    checkCompatible(data, test);
-    parts = { ...splitTrainValid(data, deriveSeed('split', seed)), test };
-  } else {
-    parts = splitDataset(data, deriveSeed('split', seed));
-  }
+  const parts = splitParts(data, seed, test);
   const scaler = Standardizer.fit(parts.train);
   const toMatrix = (ds: Dataset): Matrix => ({
     x: scaler.transformX(ds.x),
@@ -210,13 +236,7 @@ export function runStudent(
   const predictOriginal = (z: Matrix): Float64Array => scaler.inverseY(model.predict(columnsOf(z)));
   const testStudent = predictOriginal(prep.testZ);
   const testTeacher = scaler.inverseY(teacher.predict(prep.testZ.x, prep.testZ.nRows));
-  const formula = model.toInfix({
-    featureNames: [...scaler.featureNames],
-    xShift: [...scaler.xMean],
-    xScale: [...scaler.xStd],
-    yShift: scaler.yMean,
-    yScale: scaler.yStd,
-  });
+  const formula = model.toInfix(unitMaps(scaler));
   return {
     model,
     metrics: {
@@ -237,7 +257,7 @@ export function distill(data: Dataset, opts: DistillOptions): DistillReport {
   const prep = prepareData(data, opts.seed, opts.test);
   log(
     `${data.name}: ${prep.train.nRows} training, ${prep.valid.nRows} validation, ` +
-      `${prep.test.nRows} test rows, ${data.nFeatures} features`,
+      `${prep.test.nRows} test rows, ${countOf(data.nFeatures, 'feature')}`,
   );
 
   const runs: DistillRun[] = [];
@@ -265,6 +285,11 @@ export function distill(data: Dataset, opts: DistillOptions): DistillReport {
     seed: opts.seed,
     runs,
   };
+}
+
+/** Formats a count with its noun, such as `1 feature` or `12 features`. */
+export function countOf(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function validateLambdas(lambdas: readonly number[]): void {

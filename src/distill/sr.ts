@@ -2,12 +2,10 @@
 // is compared with. The split and the standardisation are those of the distillation pipeline,
 // so the same data and seed give the same training, validation and test rows.
 import { deriveSeed, Rng } from '../core/rng.js';
+import { countOf, MAX_FIT_ROWS, splitParts, unitMaps } from './pipeline.js';
 import {
-  checkCompatible,
   r2Score,
   selectRows,
-  splitDataset,
-  splitTrainValid,
   Standardizer,
   toColumns,
   type Dataset,
@@ -15,14 +13,16 @@ import {
 import {
   fitSymbolicRegression,
   type GenerationStats,
-  type InfixOptions,
   type StopReason,
   type SymbolicRegressionModel,
   type SymbolicRegressionOptions,
 } from '../gp/index.js';
 
-/** Maximum number of training rows the GP is fitted on, the same cap as the distilled student's. */
-export const SR_MAX_ROWS = 2000;
+/**
+ * Maximum number of training rows the GP is fitted on. The distilled student has the same cap,
+ * but its rows include noisy copies of the training rows, so it sees fewer real rows.
+ */
+export const SR_MAX_ROWS = MAX_FIT_ROWS;
 
 export interface SrOptions {
   seed: number;
@@ -83,12 +83,12 @@ export interface SrReport {
 /** Splits, standardises, fits the GP to the training rows and scores it on every part. */
 export function fitSr(data: Dataset, opts: SrOptions): SrReport {
   const log = opts.log ?? (() => {});
-  const parts = splitRows(data, opts.seed, opts.test);
+  const parts = splitParts(data, opts.seed, opts.test);
   const scaler = Standardizer.fit(parts.train);
   const fitSet = sampleRows(parts.train, opts.maxRows ?? SR_MAX_ROWS, opts.seed);
   log(
     `${data.name}: ${parts.train.nRows} training, ${parts.valid.nRows} validation, ` +
-      `${parts.test.nRows} test rows, ${data.nFeatures} features; fitting the GP on ` +
+      `${parts.test.nRows} test rows, ${countOf(data.nFeatures, 'feature')}; fitting the GP on ` +
       `${fitSet.nRows} rows`,
   );
 
@@ -142,17 +142,6 @@ export function fitSr(data: Dataset, opts: SrOptions): SrReport {
   };
 }
 
-/** Cuts the rows as the distillation pipeline does for the same seed. */
-function splitRows(
-  data: Dataset,
-  seed: number,
-  test: Dataset | undefined,
-): { train: Dataset; valid: Dataset; test: Dataset } {
-  if (test === undefined) return splitDataset(data, deriveSeed('split', seed));
-  checkCompatible(data, test);
-  return { ...splitTrainValid(data, deriveSeed('split', seed)), test };
-}
-
 /** Returns `ds` itself when it has at most `maxRows` rows, else a seeded sample in row order. */
 function sampleRows(ds: Dataset, maxRows: number, seed: number): Dataset {
   if (ds.nRows <= maxRows) return ds;
@@ -177,17 +166,6 @@ function predictOriginal(
 ): Float64Array {
   const columns = toColumns(scaler.transformX(ds.x), ds.nRows, ds.nFeatures);
   return scaler.inverseY(model.predict(columns));
-}
-
-/** Printing options that turn the standardised formula into one in the CSV's units. */
-function unitMaps(scaler: Standardizer): InfixOptions {
-  return {
-    featureNames: [...scaler.featureNames],
-    xShift: [...scaler.xMean],
-    xScale: [...scaler.xStd],
-    yShift: scaler.yMean,
-    yScale: scaler.yStd,
-  };
 }
 
 /**

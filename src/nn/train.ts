@@ -263,9 +263,9 @@ function checkData(train: TeacherData, valid: TeacherData): void {
 }
 
 function checkRows(x: Float64Array, nRows: number, nFeatures: number): Float64Array {
-  if (!Number.isInteger(nRows) || nRows < 0 || x.length < nRows * nFeatures) {
+  if (!Number.isInteger(nRows) || nRows < 0 || x.length !== nRows * nFeatures) {
     throw new InputError(
-      `teacher: x must hold nRows · ${nFeatures} values for nRows = ${nRows}, got ${x.length}`,
+      `teacher: x must have nRows · ${nFeatures} values for nRows = ${nRows}, got ${x.length}`,
     );
   }
   return x;
