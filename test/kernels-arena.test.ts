@@ -1,3 +1,4 @@
+import { InputError } from '../src/core/errors.js';
 // Loading of the kernel module, the linear-memory arena, and backend selection.
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -150,6 +151,7 @@ describe('getKernels', () => {
     process.env.JACDISTILL_KERNELS = 'wasm';
     expect(getKernels().name).toBe('wasm');
     process.env.JACDISTILL_KERNELS = 'gpu';
+    expect(() => getKernels()).toThrow(InputError);
     expect(() => getKernels()).toThrow(/JACDISTILL_KERNELS must be 'js' or 'wasm', got 'gpu'/);
   });
 });

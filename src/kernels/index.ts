@@ -1,6 +1,7 @@
 // Backend selection: the WebAssembly kernels when they load (the SIMD build, else the scalar
 // build), otherwise the TypeScript reference. JACDISTILL_KERNELS=js or JACDISTILL_KERNELS=wasm
 // forces one backend; with wasm forced, a load failure throws instead of falling back.
+import { InputError } from '../core/errors.js';
 import { jsKernels } from './js/index.js';
 import type { Kernels } from './types.js';
 import { createWasmKernels } from './wasm.js';
@@ -39,7 +40,7 @@ const selected = new Map<string, Kernels>();
 
 /**
  * Returns the process-wide backend for the current JACDISTILL_KERNELS value ('js', 'wasm' or
- * unset). Throws RangeError for another value, and Error when 'wasm' is forced but neither
+ * unset). Throws InputError for another value, and Error when 'wasm' is forced but neither
  * WebAssembly build loads.
  */
 export function getKernels(): Kernels {
@@ -47,7 +48,10 @@ export function getKernels(): Kernels {
   const env = typeof process === 'undefined' ? undefined : process.env;
   const forced = env?.JACDISTILL_KERNELS ?? '';
   if (forced !== '' && forced !== 'js' && forced !== 'wasm') {
-    throw new RangeError(`getKernels: JACDISTILL_KERNELS must be 'js' or 'wasm', got '${forced}'`);
+    throw new InputError(
+      `getKernels: JACDISTILL_KERNELS must be 'js' or 'wasm', got '${forced}'; ` +
+        'unset it to choose automatically',
+    );
   }
   let kernels = selected.get(forced);
   if (kernels === undefined) {
