@@ -1,7 +1,7 @@
-import { InputError } from '../src/core/errors.js';
 // Loading of the kernel module, the linear-memory arena, and backend selection.
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, test } from 'vitest';
+import { InputError } from '../src/core/errors.js';
 import {
   Arena,
   WASM_VARIANTS,
