@@ -5,8 +5,8 @@ import { ACT_RELU, ACT_TANH } from './mlp-plan';
 // tanh on two lanes:
 // tanh(x) = sign(x) · u / (u + 2) with u = e^(2|x|) − 1, |x| clamped to 20 (tanh rounds to 1
 // beyond 19.1). u = 2^n (r + r² P(r)) + (2^n − 1) with 2|x| = n ln2 + r, |r| ≤ ln2 / 2, and
-// P(r) = Σ_{k=0..10} r^k / (k + 2)! evaluated by Estrin's scheme (short dependency chains); the
-// first omitted term, r^13 / 13!, is below 2e-16. Each constant sits in memory as a pair of
+// P(r) = Σ_{k=0..10} r^k / (k + 2)! evaluated as E(r²) + r · O(r²), two Horner chains over
+// its even and odd terms; the first omitted term, r^13 / 13!, is below 2e-16. Each constant sits in memory as a pair of
 // equal lanes: the engine materialises a v128 constant with three instructions in every
 // iteration, while a load from this table is one instruction or a memory operand.
 const TANH_TABLE = memory.data<f64>([
@@ -44,17 +44,20 @@ const TANH_TABLE = memory.data<f64>([
   const n = f64x2.nearest(f64x2.mul(y, tableValue(0)));
   const r = f64x2.sub(f64x2.sub(y, f64x2.mul(n, tableValue(16))), f64x2.mul(n, tableValue(32)));
   const r2 = f64x2.mul(r, r);
-  const r4 = f64x2.mul(r2, r2);
-  const r8 = f64x2.mul(r4, r4);
-  const q0 = f64x2.add(tableValue(48), f64x2.mul(tableValue(64), r));
-  const q1 = f64x2.add(tableValue(80), f64x2.mul(tableValue(96), r));
-  const q2 = f64x2.add(tableValue(112), f64x2.mul(tableValue(128), r));
-  const q3 = f64x2.add(tableValue(144), f64x2.mul(tableValue(160), r));
-  const q4 = f64x2.add(tableValue(176), f64x2.mul(tableValue(192), r));
-  const s0 = f64x2.add(q0, f64x2.mul(q1, r2));
-  const s1 = f64x2.add(q2, f64x2.mul(q3, r2));
-  const s2 = f64x2.add(q4, f64x2.mul(tableValue(208), r2));
-  const poly = f64x2.add(f64x2.add(s0, f64x2.mul(s1, r4)), f64x2.mul(s2, r8));
+  // Two chains of five steps use fewer registers than Estrin's scheme, so that four pairs in
+  // flight (see activate) need no spills, and are as short as Estrin's with its powers of r.
+  let even = tableValue(208);
+  let odd = tableValue(192);
+  even = f64x2.add(tableValue(176), f64x2.mul(even, r2));
+  odd = f64x2.add(tableValue(160), f64x2.mul(odd, r2));
+  even = f64x2.add(tableValue(144), f64x2.mul(even, r2));
+  odd = f64x2.add(tableValue(128), f64x2.mul(odd, r2));
+  even = f64x2.add(tableValue(112), f64x2.mul(even, r2));
+  odd = f64x2.add(tableValue(96), f64x2.mul(odd, r2));
+  even = f64x2.add(tableValue(80), f64x2.mul(even, r2));
+  odd = f64x2.add(tableValue(64), f64x2.mul(odd, r2));
+  even = f64x2.add(tableValue(48), f64x2.mul(even, r2));
+  const poly = f64x2.add(even, f64x2.mul(odd, r));
   const em1r = f64x2.add(r, f64x2.mul(r2, poly));
   const scale = i64x2.shl(f64x2.add(n, tableValue(272)), 52);
   const u = f64x2.add(f64x2.mul(scale, em1r), f64x2.sub(scale, tableValue(224)));
@@ -63,55 +66,71 @@ const TANH_TABLE = memory.data<f64>([
 }
 
 /**
+ * h = tanh(z + bias) in place and s = 1 − h² for columns [j0, j0 + 8) of one row; z and s
+ * point at the row, bias at its first entry.
+ */
+// @ts-ignore: decorator
+@inline function tanhEight(z: usize, s: usize, bias: usize, j0: i32): void {
+  const p = <usize>j0 << 3;
+  const h0 = tanhPair(f64x2.add(v128.load(z + p), v128.load(bias + p)));
+  const h1 = tanhPair(f64x2.add(v128.load(z + p, 16), v128.load(bias + p, 16)));
+  const h2 = tanhPair(f64x2.add(v128.load(z + p, 32), v128.load(bias + p, 32)));
+  const h3 = tanhPair(f64x2.add(v128.load(z + p, 48), v128.load(bias + p, 48)));
+  v128.store(z + p, h0);
+  v128.store(z + p, h1, 16);
+  v128.store(z + p, h2, 32);
+  v128.store(z + p, h3, 48);
+  v128.store(s + p, f64x2.sub(tableValue(224), f64x2.mul(h0, h0)));
+  v128.store(s + p, f64x2.sub(tableValue(224), f64x2.mul(h1, h1)), 16);
+  v128.store(s + p, f64x2.sub(tableValue(224), f64x2.mul(h2, h2)), 32);
+  v128.store(s + p, f64x2.sub(tableValue(224), f64x2.mul(h3, h3)), 48);
+}
+
+/** σ(x) and σ'(x) of one value, for the activations without a SIMD path. */
+// @ts-ignore: decorator
+@inline function activateOne(z: usize, s: usize, bias: usize, j: i32, activation: i32): void {
+  const p = <usize>j << 3;
+  const x = load<f64>(z + p) + load<f64>(bias + p);
+  let h: f64 = 0;
+  let d: f64 = 0;
+  if (activation == ACT_TANH) {
+    h = Math.tanh(x);
+    d = 1.0 - h * h;
+  } else if (activation == ACT_RELU) {
+    h = x > 0 ? x : 0.0;
+    d = x > 0 ? 1.0 : 0.0;
+  } else {
+    // softplus(x) = max(x, 0) + ln(1 + e^−|x|); sigmoid from the same exponential.
+    const e = Math.exp(-Math.abs(x));
+    h = max(x, 0.0) + Math.log1p(e);
+    d = x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+  }
+  store<f64>(z + p, h);
+  store<f64>(s + p, d);
+}
+
+/**
  * h[b, j] = σ(z[b, j] + bias[j]) in place, s[b, j] = σ'(z + bias), for z, s [nRows, n].
- * tanh runs two lanes at a time; s = 1 − h² reuses the output.
+ * tanh runs eight values at a time (four independent pairs give the core work to overlap
+ * with the long dependency chain of each), then pairs; s = 1 − h² reuses the output.
  */
 export function activate(
   z: usize, s: usize, bias: usize, nRows: i32, n: i32, activation: i32,
 ): void {
   for (let b = 0; b < nRows; b++) {
-    const row = <usize>b * <usize>n * 8;
+    const zRow = z + <usize>b * <usize>n * 8;
+    const sRow = s + <usize>b * <usize>n * 8;
     let j = 0;
     if (ASC_FEATURE_SIMD && activation == ACT_TANH) {
-      // Two independent pairs per iteration give the core more work to overlap with the long
-      // dependency chain of each tanh.
-      for (; j + 4 <= n; j += 4) {
-        const p = row + (<usize>j << 3);
-        const bj = bias + (<usize>j << 3);
-        const h0 = tanhPair(f64x2.add(v128.load(z + p), v128.load(bj)));
-        const h1 = tanhPair(f64x2.add(v128.load(z + p, 16), v128.load(bj, 16)));
-        v128.store(z + p, h0);
-        v128.store(z + p, h1, 16);
-        v128.store(s + p, f64x2.sub(tableValue(224), f64x2.mul(h0, h0)));
-        v128.store(s + p, f64x2.sub(tableValue(224), f64x2.mul(h1, h1)), 16);
-      }
+      for (; j + 8 <= n; j += 8) tanhEight(zRow, sRow, bias, j);
       for (; j + 2 <= n; j += 2) {
-        const p = row + (<usize>j << 3);
-        const h = tanhPair(f64x2.add(v128.load(z + p), v128.load(bias + (<usize>j << 3))));
-        v128.store(z + p, h);
-        v128.store(s + p, f64x2.sub(tableValue(224), f64x2.mul(h, h)));
+        const p = <usize>j << 3;
+        const h = tanhPair(f64x2.add(v128.load(zRow + p), v128.load(bias + p)));
+        v128.store(zRow + p, h);
+        v128.store(sRow + p, f64x2.sub(tableValue(224), f64x2.mul(h, h)));
       }
     }
-    for (; j < n; j++) {
-      const p = row + (<usize>j << 3);
-      const x = load<f64>(z + p) + load<f64>(bias + (<usize>j << 3));
-      let h: f64 = 0;
-      let d: f64 = 0;
-      if (activation == ACT_TANH) {
-        h = Math.tanh(x);
-        d = 1.0 - h * h;
-      } else if (activation == ACT_RELU) {
-        h = x > 0 ? x : 0.0;
-        d = x > 0 ? 1.0 : 0.0;
-      } else {
-        // softplus(x) = max(x, 0) + ln(1 + e^−|x|); sigmoid from the same exponential.
-        const e = Math.exp(-Math.abs(x));
-        h = max(x, 0.0) + Math.log1p(e);
-        d = x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-      }
-      store<f64>(z + p, h);
-      store<f64>(s + p, d);
-    }
+    for (; j < n; j++) activateOne(zRow, sRow, bias, j, activation);
   }
 }
 
