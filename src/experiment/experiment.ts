@@ -66,6 +66,13 @@ export async function experimentCommand(
   ensureFolder(outDir);
 
   const releaseLock = acquireLock(join(outDir, LOCK_FILE));
+  // Ctrl-C ends the process at once; finished runs are already on disk, so say how to go on.
+  const onInterrupt = (): void => {
+    releaseLock();
+    log(`experiment: interrupted; continue with --resume --out ${outDir}`);
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
   try {
     const finished = openOutput(outDir, config, options, log);
     const tasks = planRuns(config, files).filter((task) => !finished.has(runKey(task)));
@@ -85,6 +92,7 @@ export async function experimentCommand(
     }
     return 0;
   } finally {
+    process.removeListener('SIGINT', onInterrupt);
     releaseLock();
   }
 }
