@@ -6,7 +6,7 @@
 // thread, unless flags change them. Ordinary least squares on all training rows is the baseline.
 // Run after `npm run build`:
 //   node dist/bench/gp-splits.js <splits directory> [dataset ...] [--seeds 3] [--time S]
-//     [--workers 1] [--population N] [--generations N] [--no-constants]
+//     [--workers 1] [--population N] [--generations N] [--no-constants] [--set name=JSON ...]
 import { join } from 'node:path';
 import { fitSr } from '../src/distill/sr.js';
 import { loadCsv, r2Score, type Dataset } from '../src/data/index.js';
@@ -30,6 +30,8 @@ interface SplitResult {
   readonly r2: number;
   readonly length: number;
   readonly seconds: number;
+  /** CPU seconds of this process during the fit (user + system). */
+  readonly cpuSeconds: number;
   readonly generations: number;
   readonly olsR2: number;
   readonly formula: string;
@@ -101,11 +103,14 @@ function runSplit(
     minRows: 1,
     allowConstantFeatures: true,
   });
+  const cpu0 = process.cpuUsage();
   const report = fitSr(train, { seed, test, timeLimitSeconds, gp });
+  const cpu = process.cpuUsage(cpu0);
   return {
     r2: report.testR2,
     length: report.length,
     seconds: report.seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     generations: report.generations,
     olsR2: olsTestR2(train, test),
     formula: report.formula,
@@ -131,6 +136,11 @@ function parseArgs(argv: string[]): {
   if (populationSize !== undefined) gp.populationSize = populationSize;
   const generations = flag('--generations');
   if (generations !== undefined) gp.generations = generations;
+  // --set name=JSON sets any other option, e.g. --set maxTerms=4.
+  for (let at = args.indexOf('--set'); at >= 0; at = args.indexOf('--set')) {
+    const [name, value] = args.splice(at, 2)[1].split('=');
+    (gp as Record<string, unknown>)[name] = JSON.parse(value);
+  }
   const noConstants = args.indexOf('--no-constants');
   if (noConstants >= 0) {
     args.splice(noConstants, 1);
@@ -145,7 +155,7 @@ function parseArgs(argv: string[]): {
 function main(): void {
   const { dir, datasets, nSeeds, timeLimitSeconds, gp } = parseArgs(process.argv.slice(2));
   const summary: string[] = [];
-  const medians: { r2: number; length: number; seconds: number }[] = [];
+  const medians: { r2: number; length: number; seconds: number; cpuSeconds: number }[] = [];
   let beatsOls = 0;
   for (const dataset of datasets) {
     const runs: SplitResult[] = [];
@@ -154,29 +164,35 @@ function main(): void {
       runs.push(run);
       console.log(
         `  ${dataset} seed ${seed}: R² ${run.r2.toFixed(3)}, OLS ${run.olsR2.toFixed(3)}, ` +
-          `length ${run.length}, ${run.seconds.toFixed(1)} s, ${run.generations} generations: ` +
+          `length ${run.length}, ${run.seconds.toFixed(1)} s (${run.cpuSeconds.toFixed(1)} s CPU), ` +
+          `${run.generations} generations: ` +
           run.formula,
       );
     }
     const r2 = median(runs.map((run) => run.r2));
     const length = median(runs.map((run) => run.length));
     const seconds = median(runs.map((run) => run.seconds));
+    const cpuSeconds = median(runs.map((run) => run.cpuSeconds));
     const ols = median(runs.map((run) => run.olsR2));
     const gplearn = REFERENCE[dataset]?.gplearn;
-    medians.push({ r2, length, seconds });
+    medians.push({ r2, length, seconds, cpuSeconds });
     if (r2 > ols) beatsOls++;
     summary.push(
-      `| ${dataset} | ${r2.toFixed(3)} | ${length} | ${seconds.toFixed(1)} | ${ols.toFixed(3)} | ` +
+      `| ${dataset} | ${r2.toFixed(3)} | ${length} | ${seconds.toFixed(1)} | ` +
+        `${cpuSeconds.toFixed(1)} | ${ols.toFixed(3)} | ` +
         `${gplearn === undefined ? '' : gplearn.toFixed(3)} |`,
     );
   }
-  console.log('\n| dataset | test R² | length | fit seconds | OLS test R² | gplearn test R² |');
-  console.log('|---|---|---|---|---|---|');
+  console.log(
+    '\n| dataset | test R² | length | fit seconds | fit CPU seconds | OLS test R² | gplearn test R² |',
+  );
+  console.log('|---|---|---|---|---|---|---|');
   for (const line of summary) console.log(line);
   console.log(
     `| median | ${median(medians.map((m) => m.r2)).toFixed(3)} | ` +
       `${median(medians.map((m) => m.length))} | ` +
-      `${median(medians.map((m) => m.seconds)).toFixed(1)} | | |`,
+      `${median(medians.map((m) => m.seconds)).toFixed(1)} | ` +
+      `${median(medians.map((m) => m.cpuSeconds)).toFixed(1)} | | |`,
   );
   console.log(`\nBeats OLS on ${beatsOls} of ${datasets.length} data sets (medians over splits).`);
 }

@@ -93,7 +93,9 @@ export function loadW2Programs(dir: string): Workload {
       } else {
         const op = OPCODES[token];
         if (op === undefined) {
-          throw new RangeError(`loadW2Programs: known token expected in program ${q}, got '${token}'`);
+          throw new RangeError(
+            `loadW2Programs: known token expected in program ${q}, got '${token}'`,
+          );
         }
         ops.push(op);
         args.push(0);
@@ -178,7 +180,12 @@ function applyOp(op: GpOp, a: number, b: number): number {
  * Per-program sums of finite outputs when every primitive result is multiplied by `factor`,
  * evaluated row by row with a scalar stack.
  */
-function perturbedSums(batch: GpProgramBatch, x: Float64Array, nRows: number, factor: number): number[] {
+function perturbedSums(
+  batch: GpProgramBatch,
+  x: Float64Array,
+  nRows: number,
+  factor: number,
+): number[] {
   const { ops, args, consts, offsets } = batch;
   const sums: number[] = [];
   const stack = new Float64Array(64);

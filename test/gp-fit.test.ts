@@ -61,6 +61,30 @@ describe('gp fitSymbolicRegression', () => {
     expect(model.front[model.chosenIndex].validationLoss).not.toBeNull();
   });
 
+  test('weights each term of a sum', () => {
+    // y = 3·sin(x0) − 0.5·x1·x2 + 2·x3: every term needs its own weight, which a single
+    // linear scaling cannot supply without evolving the constants 3, 0.5 and 2.
+    const make = (seed: number, nRows: number): RegressionData => {
+      const data = knownFormulaData(seed, nRows);
+      const [x0, x1, x2, x3] = data.columns;
+      const y = x0.map((v, i) => 3 * Math.sin(v) - 0.5 * x1[i] * x2[i] + 2 * x3[i]);
+      return { columns: data.columns, y };
+    };
+    const train = make(5, 200);
+    const test = make(6, 400);
+    const opts = {
+      seed: 2,
+      populationSize: 300,
+      generations: 15,
+      constantOptimisation: false,
+    } as const;
+    const weighted = fitSymbolicRegression(train, null, opts);
+    const single = fitSymbolicRegression(train, null, { ...opts, maxTerms: 1 });
+    const r2 = rSquared(test.y, weighted.predict(test.columns));
+    expect(r2, weighted.toInfix()).toBeGreaterThan(0.9999);
+    expect(weighted.front.at(-1)!.loss).toBeLessThan(single.front.at(-1)!.loss);
+  });
+
   test('formula printed in original units matches predict', () => {
     const raw = knownFormulaData(7, 200, 3);
     raw.columns = raw.columns.map((c, j) => c.map((v) => 10 * j + (j + 2) * v));

@@ -33,7 +33,7 @@ describe('gp worker threads', () => {
     const train = noisyData(3, 100);
     const options = resolveOptions({ seed: 4, populationSize: 120 }, 3);
     const config = evolutionConfig(options, train);
-    const { score, dispose } = trainingScorer(train);
+    const { score, dispose } = trainingScorer(train, options.maxTerms);
     const parents = initPopulation(config, score).population;
     const pool = WorkerPool.create(2, options, train);
     expect(pool).not.toBeNull();

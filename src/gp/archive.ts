@@ -1,16 +1,18 @@
-// The archive of the best program seen at each length, and the Pareto front of length against
-// training loss derived from it. A program enters the archive only with a finite loss lower
-// than the archived one of the same length. The first one seen wins ties, so the archive
-// depends only on the order programs are offered in.
+// The archive of the best program seen at each length (see Individual.length), and the Pareto
+// front of length against training loss derived from it. A program enters the archive only
+// with a finite loss lower than the archived one of the same length. The first one seen wins
+// ties, so the archive depends only on the order programs are offered in.
 import type { Program } from './program.js';
 
 export interface ArchiveEntry {
   readonly program: Program;
   /** Training loss (MSE after linear scaling over the target variance). */
   readonly loss: number;
-  /** Linear scaling of the program output fitted on the training data: a + b·p. */
+  /** Model a + Σ weights[k]·term_k over the program's terms, fitted on the training data. */
   readonly a: number;
-  readonly b: number;
+  readonly weights: Float64Array;
+  /** Program length with two nodes per extra term weight (see terms.ts termLength). */
+  readonly length: number;
 }
 
 export class Archive {
@@ -18,9 +20,9 @@ export class Archive {
 
   offer(entry: ArchiveEntry): boolean {
     if (!Number.isFinite(entry.loss)) return false;
-    const held = this.byLength.get(entry.program.length);
+    const held = this.byLength.get(entry.length);
     if (held !== undefined && held.loss <= entry.loss) return false;
-    this.byLength.set(entry.program.length, entry);
+    this.byLength.set(entry.length, entry);
     return true;
   }
 

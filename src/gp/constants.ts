@@ -4,7 +4,8 @@
 // The Jacobian of p comes from a reverse pass over the program (jacobian.ts). A step is kept only when it
 // lowers the squared error, so the result is never worse than the input program.
 import { evaluateJacobian, forwardPass, reverseJacobian } from './jacobian.js';
-import { linearScaling, makeTarget } from './loss.js';
+import { fitTerms, linearScaling, makeTarget } from './loss.js';
+import { splitTerms, weightedSum } from './terms.js';
 import { constNode, type Node, type Program } from './program.js';
 
 /** Training data for the optimiser: column-major features and the target. */
@@ -83,19 +84,21 @@ export function solveDamped(
   return delta;
 }
 
-/** Normal equations JᵀJ and Jᵀr for the parameters (θ, a, b). */
+/** Normal equations JᵀJ and Jᵀr for the parameters (θ, a) and, if `fitSlope`, b. */
 function normalEquations(
   jacobian: readonly Float64Array[],
   p: Float64Array,
   y: Float64Array,
   a: number,
   b: number,
+  fitSlope: boolean,
 ): { A: Float64Array; g: Float64Array; m: number } {
   const n = y.length;
   const k = jacobian.length;
-  const m = k + 2;
+  const m = fitSlope ? k + 2 : k + 1;
   const columns: Float64Array[] = jacobian.map((column) => column.map((v) => b * v));
-  columns.push(new Float64Array(n).fill(1), p);
+  columns.push(new Float64Array(n).fill(1));
+  if (fitSlope) columns.push(p);
   const A = new Float64Array(m * m);
   const g = new Float64Array(m);
   for (let r = 0; r < m; r++) {
@@ -133,17 +136,18 @@ function dampedStep(
   data: FitData,
   point: Point,
   lambda: number,
+  fitSlope: boolean,
 ): { point: Point; lambda: number } | null {
   const { columns, y } = data;
   const k = point.theta.length;
-  const { A, g, m } = normalEquations(point.jacobian, point.values, y, point.a, point.b);
+  const { A, g, m } = normalEquations(point.jacobian, point.values, y, point.a, point.b, fitSlope);
   let damping = lambda;
   for (let trial = 0; trial < MAX_TRIALS; trial++) {
     const delta = solveDamped(A, g, m, damping);
     if (delta !== null) {
       const theta = point.theta.map((v, c) => v + delta[c]);
       const a = point.a + delta[k];
-      const b = point.b + delta[k + 1];
+      const b = fitSlope ? point.b + delta[k + 1] : point.b;
       const nodeValues = forwardPass(program, theta, columns, y.length);
       const values = nodeValues[program.length - 1];
       const sse = sumSquares(y, values, a, b);
@@ -160,23 +164,31 @@ function dampedStep(
 
 /**
  * Runs at most `iterations` Levenberg–Marquardt iterations (one Jacobian each) on the
- * constants of `program`. Returns the program with improved constants, or `program` itself when
- * it has no constants, its output is not finite, or no step lowered the error.
+ * constants of `program` and the scaling a + b·p; with `fitSlope` false, b stays 1. Returns the
+ * program with improved constants, or `program` itself when it has no constants, its output is
+ * not finite, or no step lowered the error.
  */
-export function optimiseConstants(program: Program, data: FitData, iterations: number): Program {
+export function optimiseConstants(
+  program: Program,
+  data: FitData,
+  iterations: number,
+  fitSlope = true,
+): Program {
   const theta = programConstants(program);
   if (theta.length === 0 || iterations <= 0) return program;
   const { columns, y } = data;
 
   const { values, jacobian } = evaluateJacobian(program, theta, columns, y.length, true);
-  const { a, b, mse } = linearScaling(values, makeTarget(y));
-  if (!Number.isFinite(mse)) return program;
+  const fit = linearScaling(values, makeTarget(y));
+  if (!Number.isFinite(fit.mse)) return program;
+  const b = fitSlope ? fit.b : 1;
+  const a = fitSlope ? fit.a : fit.a + (fit.b - 1) * mean(values);
   const initialSse = sumSquares(y, values, a, b);
   let point: Point = { theta, a, b, sse: initialSse, values, jacobian };
   let lambda = 1e-3;
 
   for (let it = 0; it < iterations; it++) {
-    const step = dampedStep(program, data, point, lambda);
+    const step = dampedStep(program, data, point, lambda, fitSlope);
     if (step === null) break;
     const gain = point.sse - step.point.sse;
     point = step.point;
@@ -184,4 +196,37 @@ export function optimiseConstants(program: Program, data: FitData, iterations: n
     if (gain <= 1e-12 * (point.sse + gain)) break;
   }
   return point.sse < initialSse ? withConstants(program, point.theta) : program;
+}
+
+function mean(values: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i];
+  return sum / values.length;
+}
+
+/**
+ * Fits the constants of a program read as a sum of at most `maxTerms` weighted terms (see
+ * terms.ts). With two or more terms, the least-squares weights are written into the program as
+ * constants, and all constants are fitted together with the intercept. The returned program
+ * carries those weights; scoring strips them again and refits them. A program of one term is
+ * fitted by optimiseConstants with its slope.
+ */
+export function optimiseTermConstants(
+  program: Program,
+  maxTerms: number,
+  data: FitData,
+  iterations: number,
+): Program {
+  const { terms } = splitTerms(program, maxTerms);
+  if (terms.length <= 1) return optimiseConstants(program, data, iterations);
+  const n = data.y.length;
+  const values = terms.map((term) => {
+    const nodeValues = forwardPass(term, programConstants(term), data.columns, n);
+    return nodeValues[term.length - 1];
+  });
+  const fit = fitTerms(values, makeTarget(data.y));
+  if (!Number.isFinite(fit.mse)) return program;
+  const weighted = weightedSum(terms, fit.weights).program;
+  const fitted = optimiseConstants(weighted, data, iterations, false);
+  return fitted === weighted ? program : fitted;
 }

@@ -85,6 +85,40 @@ export class ProgramEvaluator {
     }
   }
 
+  /**
+   * Calls `visit(g, values)` for every group g of programs with the outputs of its programs on
+   * all rows, in order. The arrays are views that the next call overwrites. A group is never
+   * split across evaluator calls.
+   */
+  forEachGroup(
+    groups: readonly (readonly Program[])[],
+    visit: (g: number, values: Float64Array[]) => void,
+  ): void {
+    const nRows = this.nRows;
+    const limit = Math.max(1, Math.floor(MAX_CHUNK_VALUES / Math.max(1, nRows)));
+    let out: Float64Array | undefined;
+    let g0 = 0;
+    while (g0 < groups.length) {
+      let g1 = g0;
+      const part: Program[] = [];
+      const fits = (g: number): boolean => part.length === 0 || part.length + groups[g].length <= limit;
+      while (g1 < groups.length && fits(g1)) {
+        part.push(...groups[g1]);
+        g1++;
+      }
+      const size = part.length * nRows;
+      if (out === undefined || out.length < size) out = new Float64Array(size);
+      const values =
+        part.length > 0 ? this.evaluator.evaluate(packPrograms(part), out.subarray(0, size)) : out;
+      let q = 0;
+      for (let g = g0; g < g1; g++) {
+        const columns = groups[g].map(() => values.subarray(q * nRows, ++q * nRows));
+        visit(g, columns);
+      }
+      g0 = g1;
+    }
+  }
+
   /** Outputs of one program on all rows (a fresh array). */
   evaluateOne(program: Program): Float64Array {
     return this.evaluator.evaluate(packPrograms([program])).slice(0, this.nRows);

@@ -4,11 +4,12 @@
 // seed and options, never on how evaluation is batched.
 import { deriveSeed, Rng } from '../core/rng.js';
 import { Archive } from './archive.js';
-import { optimiseConstants, type FitData } from './constants.js';
+import { optimiseTermConstants, type FitData } from './constants.js';
 import type { ProgramEvaluator } from './evaluate.js';
 import { rampedTree, type GeneratorConfig } from './generate.js';
-import { linearScaling, type Target } from './loss.js';
+import { fitTerms, type Target } from './loss.js';
 import type { Program } from './program.js';
+import { splitTerms, termLength } from './terms.js';
 import { penalisedLoss, tournament } from './select.js';
 import {
   crossover,
@@ -42,6 +43,8 @@ export interface EvolutionConfig {
   readonly elitism: number;
   /** Constant fitting of new offspring, or null for none. */
   readonly constantFit: ConstantFitConfig | null;
+  /** Most terms a program's root is split into, each with its own weight (see terms.ts). */
+  readonly maxTerms: number;
 }
 
 /** Levenberg–Marquardt on the constants of a random share of offspring. */
@@ -54,11 +57,14 @@ export interface ConstantFitConfig {
 }
 
 export interface Individual {
+  /** The program in canonical form: its terms joined by add (see terms.ts). */
   readonly program: Program;
+  /** The model is a + Σ weights[k]·term_k over the program's terms. */
   readonly a: number;
-  readonly b: number;
-  /** MSE after linear scaling divided by the target variance; Infinity when invalid. */
+  readonly weights: Float64Array;
+  /** MSE of the model divided by the target variance; Infinity when invalid. */
   readonly loss: number;
+  /** Program length plus two nodes for each term's weight beyond the first (termLength). */
   readonly length: number;
 }
 
@@ -74,16 +80,29 @@ export type Scorer = (programs: readonly Program[]) => Individual[];
 /** Attempts at producing an offspring within the limits before a parent copy is used. */
 const LIMIT_ATTEMPTS = 3;
 
-/** Creates a scorer that evaluates programs in one batch and applies linear scaling. */
-export function makeScorer(evaluator: ProgramEvaluator, target: Target, yVariance: number): Scorer {
+/**
+ * Creates a scorer that splits each program into at most `maxTerms` terms, evaluates all terms
+ * in one batch and fits the terms' weights by least squares.
+ */
+export function makeScorer(
+  evaluator: ProgramEvaluator,
+  target: Target,
+  yVariance: number,
+  maxTerms: number,
+): Scorer {
   const scale = yVariance > 0 ? 1 / yVariance : 1;
   return (programs) => {
+    const split = programs.map((program) => splitTerms(program, maxTerms));
     const out = new Array<Individual>(programs.length);
-    evaluator.forEach(programs, (q, values) => {
-      const fit = linearScaling(values, target);
-      const program = programs[q];
-      out[q] = { program, a: fit.a, b: fit.b, loss: fit.mse * scale, length: program.length };
-    });
+    evaluator.forEachGroup(
+      split.map((s) => s.terms),
+      (q, values) => {
+        const fit = fitTerms(values, target);
+        const { program, terms } = split[q];
+        const length = termLength(program.length, terms.length);
+        out[q] = { program, a: fit.a, weights: fit.weights, loss: fit.mse * scale, length };
+      },
+    );
     return out;
   };
 }
@@ -175,7 +194,8 @@ export function makeOffspring(
   const child = breed(config, parents, rng);
   const fit = config.constantFit;
   if ('copyOf' in child || fit === null || rng.uniform() >= fit.probability) return child;
-  return { program: optimiseConstants(child.program, fit.data, fit.iterations) };
+  const program = optimiseTermConstants(child.program, config.maxTerms, fit.data, fit.iterations);
+  return { program };
 }
 
 /** A new individual, or the index of the parent copied into its slot. */

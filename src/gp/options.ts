@@ -9,7 +9,7 @@ export interface SymbolicRegressionOptions {
   seed: number;
   /** Programs per generation; default 1000. */
   populationSize?: number;
-  /** Generations after the initial one; default 50. */
+  /** Generations after the initial one; default 100. */
   generations?: number;
   /** Tournament size; default 5. */
   tournamentSize?: number;
@@ -40,6 +40,11 @@ export interface SymbolicRegressionOptions {
   pointRate?: number;
   /** Best programs copied unchanged into each next generation; default 1. */
   elitism?: number;
+  /**
+   * Most terms a program's root sum is split into. Each term gets its own least-squares weight,
+   * so the model is a + Σ w_k·term_k; default 4. 1 gives plain linear scaling a + b·p.
+   */
+  maxTerms?: number;
   /**
    * Tolerance of model selection, on the scale of 1 − R²; default 0.001. The final model is
    * the shortest front entry whose validation loss is within this amount of the lowest. Without
@@ -94,6 +99,7 @@ export interface ResolvedOptions {
   readonly rates: OperatorRates;
   readonly pointRate: number;
   readonly elitism: number;
+  readonly maxTerms: number;
   readonly selectionTolerance: number;
   readonly constantOptimisation: ResolvedConstantOptimisation | null;
   readonly earlyStoppingGenerations: number;
@@ -194,7 +200,7 @@ export function resolveOptions(
   return {
     seed: opts.seed,
     populationSize,
-    generations: integerAtLeast('generations', opts.generations ?? 50, 0),
+    generations: integerAtLeast('generations', opts.generations ?? 100, 0),
     tournamentSize: integerAtLeast('tournamentSize', opts.tournamentSize ?? 5, 1),
     maxDepth,
     maxLength: integerAtLeast('maxLength', opts.maxLength ?? 60, 3),
@@ -216,6 +222,7 @@ export function resolveOptions(
     rates: resolveRates(opts.rates),
     pointRate: inRange('pointRate', opts.pointRate ?? 0.1, 0, 1),
     elitism: inRange('elitism', integerAtLeast('elitism', opts.elitism ?? 1, 0), 0, populationSize),
+    maxTerms: integerAtLeast('maxTerms', opts.maxTerms ?? 4, 1),
     selectionTolerance: inRange(
       'selectionTolerance',
       opts.selectionTolerance ?? 0.001,

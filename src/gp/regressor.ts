@@ -7,7 +7,8 @@ import { localBreeder, type Scorer } from './evolve.js';
 import { makeTarget, scaledMse } from './loss.js';
 import { FittedFormula } from './model.js';
 import { SymbolicModel, type FrontEntry, type SymbolicRegressionModel } from './result.js';
-import { constNode } from './program.js';
+import { constNode, type Program } from './program.js';
+import { splitTerms, weightedSum } from './terms.js';
 import { WorkerPool } from './pool.js';
 import { polishFront, runEvolution, type RunResult } from './run.js';
 import { resolveOptions, type ResolvedOptions, type SymbolicRegressionOptions } from './options.js';
@@ -42,8 +43,28 @@ function checkData(name: string, data: RegressionData, nFeatures: number | null)
   });
 }
 
+/** A front entry as one program p with its scaling, so that the model is a + b·p. */
+interface ScaledProgram {
+  readonly program: Program;
+  readonly a: number;
+  readonly b: number;
+}
+
+/** Writes an entry's term weights into its program (see terms.ts weightedSum). */
+function scaledProgram(entry: ArchiveEntry, maxTerms: number): ScaledProgram {
+  const { terms } = splitTerms(entry.program, maxTerms);
+  if (terms.length !== entry.weights.length) {
+    throw new Error(
+      `fitSymbolicRegression: ${entry.weights.length} terms expected in a front entry, ` +
+        `got ${terms.length}`,
+    );
+  }
+  const { program, slope } = weightedSum(terms, entry.weights);
+  return { program, a: entry.a, b: slope };
+}
+
 /** Normalised validation loss of a + b·p for every front entry. */
-function validationLosses(entries: readonly ArchiveEntry[], valid: RegressionData): number[] {
+function validationLosses(entries: readonly ScaledProgram[], valid: RegressionData): number[] {
   const evaluator = new ProgramEvaluator(valid.columns, valid.y.length);
   const yVariance = variance(valid.y);
   const scale = yVariance > 0 ? 1 / yVariance : 1;
@@ -112,16 +133,19 @@ function describeFront(
   entries: readonly ArchiveEntry[],
   train: RegressionData,
   valid: RegressionData | null,
-  tolerance: number,
+  options: ResolvedOptions,
 ): { front: FrontEntry[]; chosenIndex: number } {
-  const validLosses = valid === null ? null : validationLosses(entries, valid);
-  const chosenIndex = chooseModel(validLosses ?? entries.map((e) => e.loss), tolerance);
+  const scaled = entries.map((entry) => scaledProgram(entry, options.maxTerms));
+  const validLosses = valid === null ? null : validationLosses(scaled, valid);
+  const selectionLosses = validLosses ?? entries.map((e) => e.loss);
+  const chosenIndex = chooseModel(selectionLosses, options.selectionTolerance);
   const yScale = Math.sqrt(variance(train.y));
   const front = entries.map((entry, k): FrontEntry => {
-    const model = new FittedFormula(entry.program, entry.a, entry.b, train.columns.length, yScale);
+    const { program, a, b } = scaled[k];
+    const model = new FittedFormula(program, a, b, train.columns.length, yScale);
     return {
       length: model.length,
-      programLength: entry.program.length,
+      programLength: entry.length,
       loss: entry.loss,
       validationLoss: validLosses === null ? null : validLosses[k],
       formula: model.toInfix(),
@@ -145,12 +169,13 @@ export function fitSymbolicRegression(
   checkInputs(train, valid);
   const options = resolveOptions(opts, train.columns.length);
 
-  const { score, dispose } = trainingScorer(train);
+  const { score, dispose } = trainingScorer(train, options.maxTerms);
   let run: RunResult;
   try {
     run = evolve(options, train, score, started);
     if (options.constantOptimisation !== null) {
-      polishFront(run.state, train, score, options.constantOptimisation.finalIterations);
+      const iterations = options.constantOptimisation.finalIterations;
+      polishFront(run.state, train, score, iterations, options.maxTerms);
     }
   } finally {
     dispose();
@@ -159,9 +184,11 @@ export function fitSymbolicRegression(
   const entries = run.state.archive.front();
   if (entries.length === 0) {
     // Every program had non-finite outputs: fall back to the constant model y = ȳ.
-    entries.push({ program: [constNode(0)], a: makeTarget(train.y).mean, b: 0, loss: 1 });
+    const program = [constNode(0)];
+    const a = makeTarget(train.y).mean;
+    entries.push({ program, a, weights: new Float64Array(0), loss: 1, length: 1 });
   }
-  const { front, chosenIndex } = describeFront(entries, train, valid, options.selectionTolerance);
+  const { front, chosenIndex } = describeFront(entries, train, valid, options);
   const { state, history, stopReason } = run;
   return new SymbolicModel(front, chosenIndex, state.generation, history, stopReason, started);
 }

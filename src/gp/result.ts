@@ -7,7 +7,10 @@ import type { StopReason } from './run.js';
 export interface FrontEntry {
   /** Node count of the simplified formula including its linear scaling. */
   readonly length: number;
-  /** Node count of the evolved program, as used for the front and the length limit. */
+  /**
+   * Length the front is built on: the evolved program's node count plus two for each term
+   * weight beyond the first (see maxTerms).
+   */
   readonly programLength: number;
   /** Training MSE after linear scaling divided by the training target variance (1 − R²). */
   readonly loss: number;

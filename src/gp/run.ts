@@ -1,7 +1,7 @@
 // The run loop around the generation step: progress reports, the stopping rules (generation
 // count, time budget, stalled best loss, target loss) and the final constant fit of the front.
 import type { FitData } from './constants.js';
-import { optimiseConstants } from './constants.js';
+import { optimiseTermConstants } from './constants.js';
 import {
   initPopulation,
   recordStats,
@@ -85,9 +85,12 @@ export function polishFront(
   data: FitData,
   score: Scorer,
   iterations: number,
+  maxTerms: number,
 ): void {
   const programs = state.archive.front().map((entry) => entry.program);
-  const fitted = programs.map((program) => optimiseConstants(program, data, iterations));
+  const fitted = programs.map((program) =>
+    optimiseTermConstants(program, maxTerms, data, iterations),
+  );
   const changed = fitted.filter((program, k) => program !== programs[k]);
   for (const individual of score(changed)) state.archive.offer(individual);
   state.archive.prune();

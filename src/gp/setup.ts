@@ -47,6 +47,7 @@ export function evolutionConfig(options: ResolvedOptions, data: RegressionData):
     rates: options.rates,
     pointRate: options.pointRate,
     elitism: options.elitism,
+    maxTerms: options.maxTerms,
     constantFit:
       options.constantOptimisation === null
         ? null
@@ -59,8 +60,11 @@ export function evolutionConfig(options: ResolvedOptions, data: RegressionData):
 }
 
 /** A scorer on the training data; call dispose when the run ends. */
-export function trainingScorer(train: RegressionData): { score: Scorer; dispose: () => void } {
+export function trainingScorer(
+  train: RegressionData,
+  maxTerms: number,
+): { score: Scorer; dispose: () => void } {
   const evaluator = new ProgramEvaluator(train.columns, train.y.length);
-  const score = makeScorer(evaluator, makeTarget(train.y), variance(train.y));
+  const score = makeScorer(evaluator, makeTarget(train.y), variance(train.y), maxTerms);
   return { score, dispose: () => evaluator.dispose() };
 }

@@ -11,8 +11,12 @@ import { PRIMITIVE_BY_OP } from './primitives.js';
 export interface WireIndividuals {
   readonly programs: GpProgramBatch;
   readonly a: Float64Array;
-  readonly b: Float64Array;
+  /** Every individual's term weights, one after another. */
+  readonly weights: Float64Array;
+  /** Start of individual k's weights in `weights`, and the end after the last one. */
+  readonly weightOffsets: Int32Array;
   readonly loss: Float64Array;
+  readonly length: Int32Array;
 }
 
 /** Slot results: copyOf[k] is the copied parent's index, or −1 for the next new individual. */
@@ -45,11 +49,17 @@ export function unpackPrograms(batch: GpProgramBatch): Program[] {
 }
 
 export function packIndividuals(individuals: readonly Individual[]): WireIndividuals {
+  const weightOffsets = new Int32Array(individuals.length + 1);
+  individuals.forEach((ind, k) => (weightOffsets[k + 1] = weightOffsets[k] + ind.weights.length));
+  const weights = new Float64Array(weightOffsets[individuals.length]);
+  individuals.forEach((ind, k) => weights.set(ind.weights, weightOffsets[k]));
   return {
     programs: packPrograms(individuals.map((ind) => ind.program)),
     a: Float64Array.from(individuals, (ind) => ind.a),
-    b: Float64Array.from(individuals, (ind) => ind.b),
+    weights,
+    weightOffsets,
     loss: Float64Array.from(individuals, (ind) => ind.loss),
+    length: Int32Array.from(individuals, (ind) => ind.length),
   };
 }
 
@@ -57,9 +67,9 @@ export function unpackIndividuals(wire: WireIndividuals): Individual[] {
   return unpackPrograms(wire.programs).map((program, k) => ({
     program,
     a: wire.a[k],
-    b: wire.b[k],
+    weights: wire.weights.slice(wire.weightOffsets[k], wire.weightOffsets[k + 1]),
     loss: wire.loss[k],
-    length: program.length,
+    length: wire.length[k],
   }));
 }
 
@@ -84,7 +94,8 @@ export function unpackSlots(wire: WireSlots): SlotResult[] {
 /** Typed arrays of a wire value, for a postMessage transfer list. */
 export function transferables(wire: WireIndividuals): ArrayBuffer[] {
   const { ops, args, consts, offsets } = wire.programs;
-  return [ops, args, consts, offsets, wire.a, wire.b, wire.loss].map(
+  const { a, weights, weightOffsets, loss, length } = wire;
+  return [ops, args, consts, offsets, a, weights, weightOffsets, loss, length].map(
     (v) => v.buffer as ArrayBuffer,
   );
 }

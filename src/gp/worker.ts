@@ -17,7 +17,7 @@ function start(setup: WorkerSetup): void {
     onGeneration: undefined,
   };
   const config = evolutionConfig(options, setup.train);
-  const { score } = trainingScorer(setup.train);
+  const { score } = trainingScorer(setup.train, options.maxTerms);
   const breed = localBreeder(config, score);
   const port: MessagePort = setup.port;
 
