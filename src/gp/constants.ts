@@ -84,7 +84,10 @@ export function solveDamped(
   return delta;
 }
 
-/** Normal equations JᵀJ and Jᵀr for the parameters (θ, a) and, if `fitSlope`, b. */
+/**
+ * Normal equations JᵀJ and Jᵀr for the parameters (θ, a) and, if `fitSlope`, b, with residual
+ * r = y − (a + b·p). The model's derivatives are b·J_c for θ_c, 1 for a and p for b.
+ */
 function normalEquations(
   jacobian: readonly Float64Array[],
   p: Float64Array,
@@ -96,23 +99,50 @@ function normalEquations(
   const n = y.length;
   const k = jacobian.length;
   const m = fitSlope ? k + 2 : k + 1;
-  const columns: Float64Array[] = jacobian.map((column) => column.map((v) => b * v));
-  columns.push(new Float64Array(n).fill(1));
-  if (fitSlope) columns.push(p);
+  const residual = new Float64Array(n);
+  for (let i = 0; i < n; i++) residual[i] = y[i] - (a + b * p[i]);
   const A = new Float64Array(m * m);
   const g = new Float64Array(m);
-  for (let r = 0; r < m; r++) {
-    const cr = columns[r];
-    let s = 0;
-    for (let i = 0; i < n; i++) s += cr[i] * (y[i] - (a + b * p[i]));
-    g[r] = s;
-    for (let c = r; c < m; c++) {
-      const cc = columns[c];
-      let t = 0;
-      for (let i = 0; i < n; i++) t += cr[i] * cc[i];
-      A[r * m + c] = t;
-      A[c * m + r] = t;
+  const set = (r: number, c: number, value: number): void => {
+    A[r * m + c] = value;
+    A[c * m + r] = value;
+  };
+  for (let r = 0; r < k; r++) {
+    const jr = jacobian[r];
+    let sr = 0;
+    let sum = 0;
+    let sp = 0;
+    for (let i = 0; i < n; i++) {
+      sr += jr[i] * residual[i];
+      sum += jr[i];
+      sp += jr[i] * p[i];
     }
+    g[r] = b * sr;
+    for (let c = r; c < k; c++) {
+      const jc = jacobian[c];
+      let t = 0;
+      for (let i = 0; i < n; i++) t += jr[i] * jc[i];
+      set(r, c, b * b * t);
+    }
+    set(r, k, b * sum);
+    if (fitSlope) set(r, k + 1, b * sp);
+  }
+  let sumR = 0;
+  let sumP = 0;
+  let sumPP = 0;
+  let sumPR = 0;
+  for (let i = 0; i < n; i++) {
+    sumR += residual[i];
+    sumP += p[i];
+    sumPP += p[i] * p[i];
+    sumPR += p[i] * residual[i];
+  }
+  g[k] = sumR;
+  set(k, k, n);
+  if (fitSlope) {
+    g[k + 1] = sumPR;
+    set(k, k + 1, sumP);
+    set(k + 1, k + 1, sumPP);
   }
   return { A, g, m };
 }

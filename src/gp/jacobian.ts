@@ -13,7 +13,10 @@ export interface JacobianResult {
   readonly jacobian: Float64Array[];
 }
 
-/** Values of every node over all rows, with the program's constants replaced by `theta`. */
+/**
+ * Values of every node over all rows, with the program's constants replaced by `theta`. A
+ * feature node's values are a view of its data column, so callers must not write to them.
+ */
 export function forwardPass(
   program: Program,
   theta: ArrayLike<number>,
@@ -26,7 +29,8 @@ export function forwardPass(
     if (node.kind === 'const') {
       values[p] = new Float64Array(nRows).fill(theta[c++]);
     } else if (node.kind === 'var') {
-      values[p] = columns[node.feature].slice(0, nRows);
+      // A view, not a copy: node values are only read, by applyColumn and reverseJacobian.
+      values[p] = columns[node.feature].subarray(0, nRows);
     } else {
       const roots = childRoots(program, p);
       const a = values[roots[0]];
