@@ -5,10 +5,10 @@ import { ACT_RELU, ACT_TANH } from './mlp-plan';
 // tanh on two lanes:
 // tanh(x) = sign(x) · u / (u + 2) with u = e^(2|x|) − 1, |x| clamped to 20 (tanh rounds to 1
 // beyond 19.1). u = 2^n (r + r² P(r)) + (2^n − 1) with 2|x| = n ln2 + r, |r| ≤ ln2 / 2, and
-// P(r) = Σ_{k=0..10} r^k / (k + 2)! evaluated as E(r²) + r · O(r²), two Horner chains over
-// its even and odd terms; the first omitted term, r^13 / 13!, is below 2e-16. Each constant sits in memory as a pair of
-// equal lanes: the engine materialises a v128 constant with three instructions in every
-// iteration, while a load from this table is one instruction or a memory operand.
+// P(r) = Σ_{k=0..10} r^k / (k + 2)! is evaluated as E(r²) + r · O(r²), two Horner chains over
+// its even and odd terms. The first omitted term, r^13 / 13!, is below 2e-16. Each constant
+// sits in memory as a pair of equal lanes: the engine materialises a v128 constant with three
+// instructions in every iteration, while a load from this table is one instruction.
 const TANH_TABLE = memory.data<f64>([
   1.4426950408889634, 1.4426950408889634, // 0: log2(e)
   0.6931471805598903, 0.6931471805598903, // 16: ln2, high part (n · hi exact for n < 2^11)
@@ -44,8 +44,8 @@ const TANH_TABLE = memory.data<f64>([
   const n = f64x2.nearest(f64x2.mul(y, tableValue(0)));
   const r = f64x2.sub(f64x2.sub(y, f64x2.mul(n, tableValue(16))), f64x2.mul(n, tableValue(32)));
   const r2 = f64x2.mul(r, r);
-  // Two chains of five steps use fewer registers than Estrin's scheme, so that four pairs in
-  // flight (see activate) need no spills, and are as short as Estrin's with its powers of r.
+  // Two chains of five steps use fewer registers than Estrin's scheme, so four pairs in
+  // flight (see activate) need no spills, and their depth is close to Estrin's.
   let even = tableValue(208);
   let odd = tableValue(192);
   even = f64x2.add(tableValue(176), f64x2.mul(even, r2));

@@ -2,14 +2,15 @@
 // to the batch and the others equal to layer widths, in two forms:
 //   gemmPanels  c = a · b, where b (a weight matrix or its transpose) was packed into panels
 //   gemmTN      c = aᵀ · b, the weight gradient, with inner dimension the (stacked) batch
-// Both keep a 2 × 8 tile of c in eight f64x2 registers. With the two f64x2 values of a row of
-// a, four of b and a temporary, that is 15 registers, as many as the engine has for SIMD
-// values on x64 (a 4 × 4 tile leaves registers idle, and 12-accumulator tiles spill). The
+// Both keep a 2 × 8 tile of c in eight f64x2 registers. With one splat of a, four f64x2 values
+// of b and a temporary, that is 14 of the 15 registers the engine allocates for SIMD values on
+// x64. A 4 × 4 tile needs more loads per multiply-add, and tiles with 12 accumulators spill. The
 // operand streamed along p is contiguous: a packed panel of b, so that each step of p loads
 // one 64-byte line. Every c[i, j] is a sum over p in ascending order from 0 with separate
 // multiply and add, so the results are bit-identical to the plain triple loop.
-// Measured on the W1 shapes (a 2-core AMD EPYC under load, V8 11.3): the 2 × 8 panel kernel
-// runs at 11 GMAC/s, the 4 × 4 kernel on unpacked operands at 8 to 10 GMAC/s.
+// bench/w1-gemm.ts measures 8 to 10.5 GMAC/s on the W1 shapes (2-core AMD EPYC, Zen 4, under
+// load, Node 20). A loop of independent f64x2 multiplies and adds peaks near 10.7 GMAC/s on
+// the same machine: two multiplies and two adds of two lanes per cycle.
 
 /** Columns per packed panel of b, and of a tile of c. */
 export const PANEL: i32 = 8;
@@ -141,8 +142,8 @@ function panelEdge(
  * c[i, j] = Σ_p a[p, i] · b[p, j] for a stored [k, m], b [k, n], c [m, n], all row-major; c is
  * overwritten and must not overlap a or b. The sum over p runs in blocks of TN_BLOCK rows, in
  * ascending order. Each block of a is packed into pair panels and each block of b into PANEL
- * panels in `scratch` (gemmTNScratchLength values), because the rows of a strip of a or b lie
- * a row stride apart and, for strides of 512 or 2048 bytes, fall into a few L1 sets.
+ * panels in `scratch` (gemmTNScratchLength values). Unpacked, the rows of a strip lie a row
+ * stride apart, and with strides of 512 or 2048 bytes they fall into a few L1 sets.
  */
 export function gemmTN(
   a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, scratch: usize,

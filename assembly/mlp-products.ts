@@ -1,15 +1,17 @@
 // The products of the fused MLP passes on plan buffers. Weight matrices are packed into panels
-// once per pass (packWeights), both as W_j and as W_jᵀ, so that every product with a weight
-// matrix runs gemmPanels; weight gradients run gemmTN with the plan's scratch.
+// once per pass (packWeights), both as W_j and as W_jᵀ, so every product with a weight matrix
+// runs gemmPanels. Weight gradients run gemmTN with the plan's scratch.
 import {
   PANEL, gemmPanels, gemmTN, gemmTNScratchLength, packPanels, packTransposedPanels,
 } from './mlp-gemm';
-import { LEVEL_W, LEVEL_WP, LEVEL_WTP, PLAN_HIDDEN, PLAN_SCRATCH, field, ptr, width } from './mlp-plan';
+import {
+  LEVEL_W, LEVEL_WP, LEVEL_WTP, PLAN_HIDDEN, PLAN_SCRATCH, field, ptr, width,
+} from './mlp-plan';
 
 /**
- * Rows per block when a product is followed by an elementwise pass over its output: the pass
- * runs on each block of 32 rows right after the block's product, while that output (16 KiB
- * at width 64) is still in L1.
+ * Rows per block when a product is followed by an elementwise pass over its output. The pass
+ * runs on each block right after the block's product, while that output (16 KiB at width 64)
+ * is still in L1.
  */
 export const PASS_ROWS: i32 = 32;
 

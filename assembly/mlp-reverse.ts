@@ -22,46 +22,58 @@ function splitPenaltyCotangent(plan: usize, j: i32, nRows: i32, r0: i32, rows: i
   const h = ptr(plan, j, LEVEL_HD) + block;
   if (j < L) {
     const v = ptr(plan, j, LEVEL_V) + block;
-    const dv = h + rowBytes(nRows, n);
-    if (ASC_FEATURE_SIMD && activation == ACT_TANH) {
-      const total = rows * n;
-      let p = 0;
-      for (; p + 2 <= total; p += 2) {
-        const o = <usize>p << 3;
-        const ev = v128.load(e + o);
-        v128.store(dv + o, f64x2.mul(ev, v128.load(s + o)));
-        const q = f64x2.mul(f64x2.splat(-2.0), v128.load(h + o));
-        v128.store(e + o, f64x2.mul(f64x2.mul(ev, v128.load(v + o)), q));
-      }
-      for (; p < total; p++) splitOne(e, s, h, v, dv, <usize>p << 3, activation);
-      return;
-    }
-    for (let p = 0; p < rows * n; p++) splitOne(e, s, h, v, dv, <usize>p << 3, activation);
-    return;
+    splitHidden(e, s, h, v, h + rowBytes(nRows, n), rows * n, activation);
+  } else {
+    const wOut = ptr(plan, L, LEVEL_W);
+    splitOutput(e, s, h, wOut, wOut + gradShift(plan), rows, n, activation);
   }
-  const wOut = ptr(plan, L, LEVEL_W);
-  const gwOut = wOut + gradShift(plan);
+}
+
+/** dv = e ⊙ s and e ← e ⊙ v ⊙ q over `count` values (splitPenaltyCotangent for j < L). */
+function splitHidden(
+  e: usize, s: usize, h: usize, v: usize, dv: usize, count: i32, activation: i32,
+): void {
+  let p = 0;
+  if (ASC_FEATURE_SIMD && activation == ACT_TANH) {
+    for (; p + 2 <= count; p += 2) {
+      const o = <usize>p << 3;
+      const ev = v128.load(e + o);
+      v128.store(dv + o, f64x2.mul(ev, v128.load(s + o)));
+      const q = f64x2.mul(f64x2.splat(-2.0), v128.load(h + o));
+      v128.store(e + o, f64x2.mul(f64x2.mul(ev, v128.load(v + o)), q));
+    }
+  }
+  for (; p < count; p++) splitOne(e, s, h, v, dv, <usize>p << 3, activation);
+}
+
+/**
+ * gw[k] += Σ_b e[b, k] · s[b, k] over rows in ascending order, and e ← e ⊙ w ⊙ q, for e, s,
+ * h [rows, n] and the output weights w [n] (splitPenaltyCotangent for j = L).
+ */
+function splitOutput(
+  e: usize, s: usize, h: usize, w: usize, gw: usize, rows: i32, n: i32, activation: i32,
+): void {
   for (let b = 0; b < rows; b++) {
-    const row = <usize>b * <usize>n * 8;
+    const row = rowBytes(b, n);
     let k = 0;
     if (ASC_FEATURE_SIMD && activation == ACT_TANH) {
       for (; k + 2 <= n; k += 2) {
         const o = row + (<usize>k << 3);
         const ev = v128.load(e + o);
-        const g = gwOut + (<usize>k << 3);
+        const g = gw + (<usize>k << 3);
         v128.store(g, f64x2.add(v128.load(g), f64x2.mul(ev, v128.load(s + o))));
         const q = f64x2.mul(f64x2.splat(-2.0), v128.load(h + o));
-        v128.store(e + o, f64x2.mul(f64x2.mul(ev, v128.load(wOut + (<usize>k << 3))), q));
+        v128.store(e + o, f64x2.mul(f64x2.mul(ev, v128.load(w + (<usize>k << 3))), q));
       }
     }
     for (; k < n; k++) {
       const o = row + (<usize>k << 3);
       const ev = load<f64>(e + o);
       const sv = load<f64>(s + o);
-      const g = gwOut + (<usize>k << 3);
+      const g = gw + (<usize>k << 3);
       store<f64>(g, load<f64>(g) + ev * sv);
       const q = curvatureRatio(activation, load<f64>(h + o), sv);
-      store<f64>(e + o, ev * load<f64>(wOut + (<usize>k << 3)) * q);
+      store<f64>(e + o, ev * load<f64>(w + (<usize>k << 3)) * q);
     }
   }
 }

@@ -12,7 +12,7 @@
 // where q = σ''/σ' (tanh: −2h, relu: 0, softplus: 1 − s). The two terms of dW_i are one
 // product: level buffers stack [h_i; dv_i] and [dz_{i+1}; u_{i+1}] as 2B rows, so
 // dW_i = [h_i; dv_i]ᵀ [dz_{i+1}; u_{i+1}] with inner dimension 2B.
-// This file holds the exported entry points; the passes live in the mlp-*.ts files.
+// This file contains the exported entry points. The passes are in the mlp-*.ts files.
 import { forward, inputGradient } from './mlp-forward';
 import { packWeights } from './mlp-products';
 import {

@@ -29,7 +29,7 @@ const STEPS_PER_ROUND: Record<W1Size, number> = { small: 120, medium: 8 };
 /** Untimed steps per case before the first round. */
 const WARMUP_STEPS: Record<W1Size, number> = { small: 200, medium: 6 };
 
-/** A checkout to time: its root directory holds build/release.wasm and src/nn/fused-wasm.ts. */
+/** A checkout to time: its root directory contains build/release.wasm and src/nn/fused-wasm.ts. */
 export interface CpuBuild {
   readonly label: string;
   readonly root: string;
@@ -81,7 +81,8 @@ function makeStep(
   seed: number,
 ): (i: number) => void {
   const { nInputs, hidden, batch } = W1_SIZES[size];
-  const layout = paramLayout({ nInputs, hidden: [hidden, hidden], activation: 'tanh', nOutputs: 1 });
+  const spec = { nInputs, hidden: [hidden, hidden], activation: 'tanh' as const, nOutputs: 1 };
+  const layout = paramLayout(spec);
   const data = sumOfSinesData(batch * N_BATCHES, nInputs, seed);
   const net = new build.Mlp(instanceFromFile(build.wasm), layout, {
     capacity: batch,
@@ -168,7 +169,9 @@ function parseArgs(args: readonly string[]) {
     else if (arg.includes('=')) {
       const [label, root] = arg.split('=', 2);
       builds.push({ label, root });
-    } else throw new Error(`w1-cpu: expected small, medium, --rounds R or label=path, got ${arg}`);
+    } else {
+      throw new Error(`w1-cpu: expected small, medium, --rounds R or label=path, got ${arg}`);
+    }
   }
   if (!Number.isInteger(rounds) || rounds < 1) {
     throw new Error(`w1-cpu: --rounds must be a positive integer, got ${rounds}`);
