@@ -59,6 +59,9 @@ describe('gp fitSymbolicRegression', () => {
     expect(r2, `seed 1: ${model.toInfix()}`).toBeGreaterThan(0.99);
     expect(model.length).toBeLessThanOrEqual(60);
     expect(model.front[model.chosenIndex].validationLoss).not.toBeNull();
+    // By default the chosen entry has the lowest validation loss on the front.
+    const validationLosses = model.front.map((e) => e.validationLoss as number);
+    expect(validationLosses[model.chosenIndex]).toBe(Math.min(...validationLosses));
   });
 
   test('weights each term of a sum', () => {

@@ -7,9 +7,9 @@ import { DEFAULT_FUNCTION_SET, resolveFunctionSet, type Primitive } from './prim
 export interface SymbolicRegressionOptions {
   /** Seed of the whole run; equal seeds and options give identical results. */
   seed: number;
-  /** Programs per generation; default 1000. */
+  /** Programs per generation; default 2000. */
   populationSize?: number;
-  /** Generations after the initial one; default 100. */
+  /** Generations after the initial one; default 60. */
   generations?: number;
   /** Tournament size; default 5. */
   tournamentSize?: number;
@@ -46,9 +46,10 @@ export interface SymbolicRegressionOptions {
    */
   maxTerms?: number;
   /**
-   * Tolerance of model selection, on the scale of 1 − R²; default 0.001. The final model is
-   * the shortest front entry whose validation loss is within this amount of the lowest. Without
-   * validation data the training loss is used.
+   * Tolerance of model selection, on the scale of 1 − R². The final model is the shortest front
+   * entry whose validation loss is within this amount of the lowest; the default 0 picks the
+   * entry with the lowest validation loss. Without validation data the training loss is used,
+   * with a default of 0.001, because the lowest training loss always belongs to the longest entry.
    */
   selectionTolerance?: number;
   /**
@@ -100,7 +101,8 @@ export interface ResolvedOptions {
   readonly pointRate: number;
   readonly elitism: number;
   readonly maxTerms: number;
-  readonly selectionTolerance: number;
+  /** The given tolerance, or null for the default (which depends on validation data). */
+  readonly selectionTolerance: number | null;
   readonly constantOptimisation: ResolvedConstantOptimisation | null;
   readonly earlyStoppingGenerations: number;
   readonly targetLoss: number;
@@ -195,12 +197,12 @@ export function resolveOptions(
       `fitSymbolicRegression: timeLimitSeconds must be > 0, got ${timeLimitSeconds}`,
     );
   }
-  const populationSize = integerAtLeast('populationSize', opts.populationSize ?? 1000, 2);
+  const populationSize = integerAtLeast('populationSize', opts.populationSize ?? 2000, 2);
 
   return {
     seed: opts.seed,
     populationSize,
-    generations: integerAtLeast('generations', opts.generations ?? 100, 0),
+    generations: integerAtLeast('generations', opts.generations ?? 60, 0),
     tournamentSize: integerAtLeast('tournamentSize', opts.tournamentSize ?? 5, 1),
     maxDepth,
     maxLength: integerAtLeast('maxLength', opts.maxLength ?? 60, 3),
@@ -223,12 +225,10 @@ export function resolveOptions(
     pointRate: inRange('pointRate', opts.pointRate ?? 0.1, 0, 1),
     elitism: inRange('elitism', integerAtLeast('elitism', opts.elitism ?? 1, 0), 0, populationSize),
     maxTerms: integerAtLeast('maxTerms', opts.maxTerms ?? 4, 1),
-    selectionTolerance: inRange(
-      'selectionTolerance',
-      opts.selectionTolerance ?? 0.001,
-      0,
-      Infinity,
-    ),
+    selectionTolerance:
+      opts.selectionTolerance === undefined
+        ? null
+        : inRange('selectionTolerance', opts.selectionTolerance, 0, Infinity),
     constantOptimisation: resolveConstantOptimisation(opts.constantOptimisation),
     earlyStoppingGenerations: resolveEarlyStopping(opts.earlyStoppingGenerations),
     targetLoss: inRange('targetLoss', opts.targetLoss ?? 1e-12, 0, Infinity),

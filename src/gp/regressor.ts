@@ -138,7 +138,8 @@ function describeFront(
   const scaled = entries.map((entry) => scaledProgram(entry, options.maxTerms));
   const validLosses = valid === null ? null : validationLosses(scaled, valid);
   const selectionLosses = validLosses ?? entries.map((e) => e.loss);
-  const chosenIndex = chooseModel(selectionLosses, options.selectionTolerance);
+  const tolerance = options.selectionTolerance ?? (valid === null ? 0.001 : 0);
+  const chosenIndex = chooseModel(selectionLosses, tolerance);
   const yScale = Math.sqrt(variance(train.y));
   const front = entries.map((entry, k): FrontEntry => {
     const { program, a, b } = scaled[k];
