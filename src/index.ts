@@ -21,7 +21,13 @@ export {
   type Dataset,
 } from './data/index.js';
 
-export { trainTeacher, type Teacher, type TeacherOptions } from './nn/index.js';
+export {
+  trainTeacher,
+  exactJacobianNormSq,
+  projectedJacobianNormSq,
+  type Teacher,
+  type TeacherOptions,
+} from './nn/index.js';
 
 export {
   fitSymbolicRegression,
