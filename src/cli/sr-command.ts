@@ -22,7 +22,7 @@ const TIME_LIMIT: OptionSpec<number> = {
   valueName: 'SECONDS',
   help:
     'wall-clock budget of the GP in seconds; it stops after the first generation that ends ' +
-    'past it (default: no limit, at most 50 generations)',
+    'past it (default: no limit, at most 60 generations)',
   parse: (raw) => parseSeconds('--time-limit', raw),
 };
 
