@@ -128,7 +128,8 @@ export function fitSr(data: Dataset, opts: SrOptions): SrReport {
     formulaFullPrecision: model.toInfix({ ...maps, digits: 17 }),
     latex: model.toLatex(maps),
     javascript: model.toJavaScript(maps),
-    sympy: model.toSympy(maps),
+    // Piecewise protection rules, so the sympy expression equals the model everywhere.
+    sympy: model.toSympy({ ...maps, protectedOps: true }),
     length: model.length,
     seconds: model.seconds,
     generations: model.generations,

@@ -73,3 +73,10 @@ describe('gp infix printing and parsing', () => {
     expect(Number(formatNumber(Math.PI, 17))).toBe(Math.PI);
   });
 });
+
+describe('parseInfix number range', () => {
+  test('rejects a constant that overflows', () => {
+    expect(() => parseInfix('1e400 * a', ['a'])).toThrow(InputError);
+    expect(() => parseInfix('1e400 * a', ['a'])).toThrow(/finite number expected at column 1/);
+  });
+});

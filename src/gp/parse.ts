@@ -58,7 +58,14 @@ function tokenize(text: string, featureNames: readonly string[]): Token[] {
       tokens.push({ kind: 'feature', feature: feature[0], at });
       at += feature[1];
     } else if (number !== undefined) {
-      tokens.push({ kind: 'number', value: Number(number), at });
+      const value = Number(number);
+      if (!Number.isFinite(value)) {
+        throw new InputError(
+          `parseInfix: a finite number expected at column ${at + 1}, got ${number}; ` +
+            'write a smaller constant',
+        );
+      }
+      tokens.push({ kind: 'number', value, at });
       at += number.length;
     } else if (identifier !== undefined) {
       tokens.push({ kind: 'name', name: identifier, at });
