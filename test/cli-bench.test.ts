@@ -6,24 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatBenchTable, type BenchReport } from '../bench/index.js';
 import { runW2Gp } from '../bench/w2-figure.js';
-import { runCli } from '../src/cli/run.js';
+import { runCaptured, type CliResult } from './cli-helpers.js';
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderrLines: string[];
-}
-
-async function run(argv: string[]): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: {},
-  });
-  return { code, stdout, stderrLines: stderr.split('\n').filter((line) => line !== '') };
-}
+const run = runCaptured;
 
 const dir = mkdtempSync(join(tmpdir(), 'jacdistill-cli-bench-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

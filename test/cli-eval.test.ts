@@ -2,24 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/run.js';
+import { runCaptured } from './cli-helpers.js';
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderrLines: string[];
-}
-
-async function run(argv: string[]): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: {},
-  });
-  return { code, stdout, stderrLines: stderr.split('\n').filter((line) => line !== '') };
-}
+const run = runCaptured;
 
 async function expectUsageError(argv: string[], ...parts: string[]): Promise<string> {
   const result = await run(argv);

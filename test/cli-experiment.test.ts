@@ -2,32 +2,14 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ExperimentCommands } from '../src/cli/commands.js';
-import { runCli, type CliDeps } from '../src/cli/run.js';
+import type { CliDeps } from '../src/cli/run.js';
 import { experimentCommand, reportCommand } from '../src/experiment/index.js';
 import type { ExperimentOptions } from '../src/experiment/options.js';
 import type { RunFunction, RunTask } from '../src/experiment/types.js';
 import { makeTempDir, writeFakeRunModule, writeRegressionCsv } from './experiment-fixtures.js';
+import { runCaptured } from './cli-helpers.js';
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderrLines: string[];
-}
-
-async function run(argv: string[], deps: CliDeps = {}): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(
-    argv,
-    {
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: (text: string) => (stderr += text) },
-      env: {},
-    },
-    deps,
-  );
-  return { code, stdout, stderrLines: stderr.split('\n').filter((line) => line !== '') };
-}
+const run = runCaptured;
 
 const root = makeTempDir();
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -3,31 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Rng } from '../src/core/rng.js';
-import { runCli, type CliDeps } from '../src/cli/run.js';
+import type { CliDeps } from '../src/cli/run.js';
 import type { SrFn } from '../src/cli/sr-command.js';
 import { fitSr, generationLogger, type SrOptions, type SrReport } from '../src/distill/sr.js';
 import type { GenerationStats } from '../src/gp/index.js';
+import { runCaptured } from './cli-helpers.js';
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderrLines: string[];
-}
-
-async function run(argv: string[], deps: CliDeps = {}): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(
-    argv,
-    {
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: (text: string) => (stderr += text) },
-      env: {},
-    },
-    deps,
-  );
-  return { code, stdout, stderrLines: stderr.split('\n').filter((line) => line !== '') };
-}
+const run = runCaptured;
 
 /** The real fit with a GP budget small enough for a test (well under a second per run). */
 const SMALL_GP = { populationSize: 120, generations: 12, workers: 1 };
