@@ -51,7 +51,7 @@ export class Rng {
     }
   }
 
-  /** A permutation of 0..n-1. */
+  /** Returns a random permutation of 0..n-1. */
   permutation(n: number): Int32Array {
     const p = new Int32Array(n);
     for (let i = 0; i < n; i++) p[i] = i;

@@ -5,7 +5,7 @@ import { InputError, ShapeError, assert } from '../core/errors.js';
 export interface Dataset {
   /** Short label for reports, such as the file name without `.csv`. */
   name: string;
-  /** Where the rows came from: a file path or a package name. */
+  /** Origin of the rows: a file path or a package name. */
   source: string;
   featureNames: string[];
   targetName: string;

@@ -47,7 +47,7 @@ export interface StudentOptions extends Partial<SymbolicRegressionOptions> {
    */
   augment?: number;
   augmentNoise?: number;
-  /** Maximum number of rows (training plus extra) the student sees; more are subsampled. */
+  /** Maximum number of rows (training plus extra) the student is fitted on; more are subsampled. */
   maxRows?: number;
 }
 

@@ -20,7 +20,7 @@ import {
 
 /**
  * Maximum number of training rows the GP is fitted on. The distilled student has the same cap,
- * but its rows include noisy copies of the training rows, so it sees fewer real rows.
+ * but its rows include noisy copies of the training rows, so it is fitted on fewer real rows.
  */
 export const SR_MAX_ROWS = MAX_FIT_ROWS;
 

@@ -66,7 +66,8 @@ export async function experimentCommand(
   ensureFolder(outDir);
 
   const releaseLock = acquireLock(join(outDir, LOCK_FILE));
-  // Ctrl-C ends the process at once; finished runs are already on disk, so say how to go on.
+  // Ctrl-C ends the process at once. Finished runs are already on disk, so the message names
+  // the --resume command that continues them.
   const onInterrupt = (): void => {
     releaseLock();
     log(`experiment: interrupted; continue with --resume --out ${outDir}`);
