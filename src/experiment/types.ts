@@ -1,5 +1,6 @@
 // Shapes of the experiment's units of work and of the records stored in runs.jsonl. A run is one
 // (dataset, λ, trial); its record is self-contained, so the report needs nothing but the file.
+import type { StudentMetrics, TeacherMetrics } from '../distill/pipeline.js';
 
 /** Per-run budgets, identical for every run of an experiment and stored in config.json. */
 export interface Budgets {
@@ -78,27 +79,11 @@ export interface RunTask {
   budgets: Budgets;
 }
 
-export interface TeacherRecord {
-  trainR2: number;
-  validR2: number;
-  testR2: number;
-  /** Mean over test rows of ‖∂f/∂x‖², in standardised units. */
-  meanJacobianSq: number;
-  epochs: number;
-  seconds: number;
-}
+/** Teacher figures of one run as the pipeline reports them, stored in the JSONL record. */
+export type TeacherRecord = TeacherMetrics;
 
-export interface StudentRecord {
-  /** R² against the true target on the validation rows. */
-  validR2: number;
-  /** R² against the true target on the test rows. */
-  testR2: number;
-  /** R² of the student against the teacher's predictions on the test rows. */
-  fidelityR2: number;
-  formula: string;
-  length: number;
-  seconds: number;
-}
+/** Student figures of one run as the pipeline reports them, stored in the JSONL record. */
+export type StudentRecord = StudentMetrics;
 
 /** One seed-control student: the λ = 0 teacher distilled with another GP seed. */
 export interface ControlStudentRecord {
