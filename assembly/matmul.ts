@@ -5,8 +5,11 @@
 // Blocking: op(b) is packed in KC × NC blocks and op(a) in MC × KC blocks, both as zero-padded
 // panels of NR columns or MR rows. Every transpose variant therefore reaches the same
 // micro-kernel, which keeps an MR × NR tile of c in registers. Each c[i, j] is accumulated over
-// p = 0 .. k − 1 in ascending order, starting from 0, with separate multiply and add (no fused
-// multiply-add), so the result is bit-identical to the plain triple loop.
+// p = 0 .. k − 1 in ascending order, starting from 0. The release build multiplies and adds
+// separately, so its result is bit-identical to the plain triple loop; the relaxed build may fuse
+// each multiply-add (see madd.ts), rounding once per step instead of twice.
+
+import { madd } from './madd';
 
 /** Rows of c per micro-tile. */
 const MR: i32 = 4;
@@ -201,17 +204,17 @@ function microKernel(
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
     const a0 = v128.load64_splat(ap);
-    c00 = f64x2.add(c00, f64x2.mul(a0, b0));
-    c01 = f64x2.add(c01, f64x2.mul(a0, b1));
+    c00 = madd(a0, b0, c00);
+    c01 = madd(a0, b1, c01);
     const a1 = v128.load64_splat(ap, 8);
-    c10 = f64x2.add(c10, f64x2.mul(a1, b0));
-    c11 = f64x2.add(c11, f64x2.mul(a1, b1));
+    c10 = madd(a1, b0, c10);
+    c11 = madd(a1, b1, c11);
     const a2 = v128.load64_splat(ap, 16);
-    c20 = f64x2.add(c20, f64x2.mul(a2, b0));
-    c21 = f64x2.add(c21, f64x2.mul(a2, b1));
+    c20 = madd(a2, b0, c20);
+    c21 = madd(a2, b1, c21);
     const a3 = v128.load64_splat(ap, 24);
-    c30 = f64x2.add(c30, f64x2.mul(a3, b0));
-    c31 = f64x2.add(c31, f64x2.mul(a3, b1));
+    c30 = madd(a3, b0, c30);
+    c31 = madd(a3, b1, c31);
     ap += 32;
     bp += 32;
   }

@@ -1,5 +1,6 @@
 // Activations of the fused MLP passes: a two-lane tanh, the in-place activation of a layer
 // with its derivative σ', and the curvature ratio σ''/σ' used by the penalty's reverse pass.
+import { madd, nmadd } from './madd';
 import { ACT_RELU, ACT_TANH } from './mlp-plan';
 
 // tanh on two lanes:
@@ -42,25 +43,25 @@ const TANH_TABLE = memory.data<f64>([
   const a = f64x2.pmin(f64x2.abs(x), tableValue(256));
   const y = f64x2.add(a, a);
   const n = f64x2.nearest(f64x2.mul(y, tableValue(0)));
-  const r = f64x2.sub(f64x2.sub(y, f64x2.mul(n, tableValue(16))), f64x2.mul(n, tableValue(32)));
+  const r = nmadd(n, tableValue(32), nmadd(n, tableValue(16), y));
   const r2 = f64x2.mul(r, r);
   // Two chains of five steps use fewer registers than Estrin's scheme, so four pairs in
   // flight (see activate) need no spills, and their depth is close to Estrin's.
   let even = tableValue(208);
   let odd = tableValue(192);
-  even = f64x2.add(tableValue(176), f64x2.mul(even, r2));
-  odd = f64x2.add(tableValue(160), f64x2.mul(odd, r2));
-  even = f64x2.add(tableValue(144), f64x2.mul(even, r2));
-  odd = f64x2.add(tableValue(128), f64x2.mul(odd, r2));
-  even = f64x2.add(tableValue(112), f64x2.mul(even, r2));
-  odd = f64x2.add(tableValue(96), f64x2.mul(odd, r2));
-  even = f64x2.add(tableValue(80), f64x2.mul(even, r2));
-  odd = f64x2.add(tableValue(64), f64x2.mul(odd, r2));
-  even = f64x2.add(tableValue(48), f64x2.mul(even, r2));
-  const poly = f64x2.add(even, f64x2.mul(odd, r));
-  const em1r = f64x2.add(r, f64x2.mul(r2, poly));
+  even = madd(even, r2, tableValue(176));
+  odd = madd(odd, r2, tableValue(160));
+  even = madd(even, r2, tableValue(144));
+  odd = madd(odd, r2, tableValue(128));
+  even = madd(even, r2, tableValue(112));
+  odd = madd(odd, r2, tableValue(96));
+  even = madd(even, r2, tableValue(80));
+  odd = madd(odd, r2, tableValue(64));
+  even = madd(even, r2, tableValue(48));
+  const poly = madd(odd, r, even);
+  const em1r = madd(r2, poly, r);
   const scale = i64x2.shl(f64x2.add(n, tableValue(272)), 52);
-  const u = f64x2.add(f64x2.mul(scale, em1r), f64x2.sub(scale, tableValue(224)));
+  const u = madd(scale, em1r, f64x2.sub(scale, tableValue(224)));
   const t = f64x2.div(u, f64x2.add(u, tableValue(240)));
   return v128.or(t, v128.and(x, i64x2.splat(0x8000000000000000)));
 }
@@ -80,10 +81,10 @@ const TANH_TABLE = memory.data<f64>([
   v128.store(z + p, h1, 16);
   v128.store(z + p, h2, 32);
   v128.store(z + p, h3, 48);
-  v128.store(s + p, f64x2.sub(tableValue(224), f64x2.mul(h0, h0)));
-  v128.store(s + p, f64x2.sub(tableValue(224), f64x2.mul(h1, h1)), 16);
-  v128.store(s + p, f64x2.sub(tableValue(224), f64x2.mul(h2, h2)), 32);
-  v128.store(s + p, f64x2.sub(tableValue(224), f64x2.mul(h3, h3)), 48);
+  v128.store(s + p, nmadd(h0, h0, tableValue(224)));
+  v128.store(s + p, nmadd(h1, h1, tableValue(224)), 16);
+  v128.store(s + p, nmadd(h2, h2, tableValue(224)), 32);
+  v128.store(s + p, nmadd(h3, h3, tableValue(224)), 48);
 }
 
 /** σ(x) and σ'(x) of one value, for the activations without a SIMD path. */
@@ -127,7 +128,7 @@ export function activate(
         const p = <usize>j << 3;
         const h = tanhPair(f64x2.add(v128.load(zRow + p), v128.load(bias + p)));
         v128.store(zRow + p, h);
-        v128.store(sRow + p, f64x2.sub(tableValue(224), f64x2.mul(h, h)));
+        v128.store(sRow + p, nmadd(h, h, tableValue(224)));
       }
     }
     for (; j < n; j++) activateOne(zRow, sRow, bias, j, activation);

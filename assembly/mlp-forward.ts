@@ -1,5 +1,6 @@
 // Forward pass and input gradient G = ∂f/∂x of the fused MLP passes (assembly/mlp.ts).
 import { activate } from './mlp-activation';
+import { madd } from './madd';
 import { PASS_ROWS, productW, productWT, rowBytes } from './mlp-products';
 import {
   LEVEL_B, LEVEL_HD, LEVEL_S, LEVEL_V, LEVEL_W, LEVEL_ZU, PLAN_ACTIVATION, PLAN_F, PLAN_HIDDEN,
@@ -15,7 +16,7 @@ import {
     let acc = f64x2.splat(0);
     for (; j + 2 <= n; j += 2) {
       const p = <usize>j << 3;
-      acc = f64x2.add(acc, f64x2.mul(v128.load(a + p), v128.load(w + p)));
+      acc = madd(v128.load(a + p), v128.load(w + p), acc);
     }
     sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
   }

@@ -6,11 +6,15 @@
 // of b and a temporary, that is 14 of the 15 registers the engine allocates for SIMD values on
 // x64. A 4 × 4 tile needs more loads per multiply-add, and tiles with 12 accumulators spill. The
 // operand streamed along p is contiguous: a packed panel of b, so that each step of p loads
-// one 64-byte line. Every c[i, j] is a sum over p in ascending order from 0 with separate
-// multiply and add, so the results are bit-identical to the plain triple loop.
-// bench/w1-gemm.ts measures 8 to 10.5 GMAC/s on the W1 shapes (2-core AMD EPYC, Zen 4, under
-// load, Node 20). A loop of independent f64x2 multiplies and adds peaks near 10.7 GMAC/s on
-// the same machine: two multiplies and two adds of two lanes per cycle.
+// one 64-byte line. Every c[i, j] is a sum over p in ascending order from 0; the release build
+// multiplies and adds separately, so its results are bit-identical to the plain triple loop,
+// and the relaxed build fuses each multiply-add where the CPU can (see madd.ts).
+// bench/w1-gemm.ts measures 8 to 10.5 GMAC/s on the W1 shapes with the release build and 9.7 to
+// 13.4 GMAC/s with the relaxed build (2-core AMD EPYC, Zen 4, Node 20). Independent f64x2 fused
+// multiply-adds peak at 14.7 GMAC/s on that machine (two per cycle at 3.67 GHz); separate
+// multiplies and adds stop near 10.7, limited by the number of instructions issued per cycle.
+
+import { madd } from './madd';
 
 /** Columns per packed panel of b, and of a tile of c. */
 export const PANEL: i32 = 8;
@@ -122,15 +126,15 @@ function panelEdge(
     const b2 = v128.load(bp, 32);
     const b3 = v128.load(bp, 48);
     let x = v128.load64_splat(a0);
-    c00 = f64x2.add(c00, f64x2.mul(x, b0));
-    c01 = f64x2.add(c01, f64x2.mul(x, b1));
-    c02 = f64x2.add(c02, f64x2.mul(x, b2));
-    c03 = f64x2.add(c03, f64x2.mul(x, b3));
+    c00 = madd(x, b0, c00);
+    c01 = madd(x, b1, c01);
+    c02 = madd(x, b2, c02);
+    c03 = madd(x, b3, c03);
     x = v128.load64_splat(a1);
-    c10 = f64x2.add(c10, f64x2.mul(x, b0));
-    c11 = f64x2.add(c11, f64x2.mul(x, b1));
-    c12 = f64x2.add(c12, f64x2.mul(x, b2));
-    c13 = f64x2.add(c13, f64x2.mul(x, b3));
+    c10 = madd(x, b0, c10);
+    c11 = madd(x, b1, c11);
+    c12 = madd(x, b2, c12);
+    c13 = madd(x, b3, c13);
     a0 += 8;
     a1 += 8;
     bp += <usize>PANEL << 3;
@@ -260,15 +264,15 @@ function edgeTN(
     const b2 = v128.load(bp, 32);
     const b3 = v128.load(bp, 48);
     let x = v128.load64_splat(ap);
-    c00 = f64x2.add(c00, f64x2.mul(x, b0));
-    c01 = f64x2.add(c01, f64x2.mul(x, b1));
-    c02 = f64x2.add(c02, f64x2.mul(x, b2));
-    c03 = f64x2.add(c03, f64x2.mul(x, b3));
+    c00 = madd(x, b0, c00);
+    c01 = madd(x, b1, c01);
+    c02 = madd(x, b2, c02);
+    c03 = madd(x, b3, c03);
     x = v128.load64_splat(ap, 8);
-    c10 = f64x2.add(c10, f64x2.mul(x, b0));
-    c11 = f64x2.add(c11, f64x2.mul(x, b1));
-    c12 = f64x2.add(c12, f64x2.mul(x, b2));
-    c13 = f64x2.add(c13, f64x2.mul(x, b3));
+    c10 = madd(x, b0, c10);
+    c11 = madd(x, b1, c11);
+    c12 = madd(x, b2, c12);
+    c13 = madd(x, b3, c13);
     ap += 16;
     bp += <usize>PANEL << 3;
   }

@@ -13,6 +13,8 @@
 // In the code that Node 20's V8 generates, each v128.const inside a loop became three
 // instructions and a general-purpose register per iteration, costing more than the arithmetic.
 
+import { madd, nmadd } from './madd';
+
 // ln 2 split so that n · LN2_HI is exact for |n| < 2^11 (LN2_HI has 42 significant bits).
 const LN2_HI = memory.data<f64>([0.6931471805598903]);
 const LN2_LO = memory.data<f64>([5.497923018708371e-14]);
@@ -85,11 +87,6 @@ const LOG_COEFFS = memory.data<f64>([
   return v128.load64_splat(table + (<usize>i << 3));
 }
 
-// @ts-ignore: decorator
-@inline function mulAdd(a: v128, b: v128, c: v128): v128 {
-  return f64x2.add(f64x2.mul(a, b), c);
-}
-
 /** 2^n for integral f64 lanes n in [−1022, 1023]. */
 // @ts-ignore: decorator
 @inline function pow2(n: v128): v128 {
@@ -104,15 +101,15 @@ const LOG_COEFFS = memory.data<f64>([
   const r2 = f64x2.mul(r, r);
   const r4 = f64x2.mul(r2, r2);
   const r8 = f64x2.mul(r4, r4);
-  const p01 = mulAdd(coeff(EXP_COEFFS, 1), r, coeff(EXP_COEFFS, 0));
-  const p23 = mulAdd(coeff(EXP_COEFFS, 3), r, coeff(EXP_COEFFS, 2));
-  const p45 = mulAdd(coeff(EXP_COEFFS, 5), r, coeff(EXP_COEFFS, 4));
-  const p67 = mulAdd(coeff(EXP_COEFFS, 7), r, coeff(EXP_COEFFS, 6));
-  const p89 = mulAdd(coeff(EXP_COEFFS, 9), r, coeff(EXP_COEFFS, 8));
-  const p03 = mulAdd(p23, r2, p01);
-  const p47 = mulAdd(p67, r2, p45);
-  const p810 = mulAdd(coeff(EXP_COEFFS, 10), r2, p89);
-  return mulAdd(p810, r8, mulAdd(p47, r4, p03));
+  const p01 = madd(coeff(EXP_COEFFS, 1), r, coeff(EXP_COEFFS, 0));
+  const p23 = madd(coeff(EXP_COEFFS, 3), r, coeff(EXP_COEFFS, 2));
+  const p45 = madd(coeff(EXP_COEFFS, 5), r, coeff(EXP_COEFFS, 4));
+  const p67 = madd(coeff(EXP_COEFFS, 7), r, coeff(EXP_COEFFS, 6));
+  const p89 = madd(coeff(EXP_COEFFS, 9), r, coeff(EXP_COEFFS, 8));
+  const p03 = madd(p23, r2, p01);
+  const p47 = madd(p67, r2, p45);
+  const p810 = madd(coeff(EXP_COEFFS, 10), r2, p89);
+  return madd(p810, r8, madd(p47, r4, p03));
 }
 
 /** Splits x = n · ln2 + r with integral n; returns n. */
@@ -124,8 +121,7 @@ const LOG_COEFFS = memory.data<f64>([
 /** r = x − n · ln2 with the two-part ln 2, so r carries no error from the split. */
 // @ts-ignore: decorator
 @inline function expRemainder(x: v128, n: v128): v128 {
-  const hi = f64x2.sub(x, f64x2.mul(n, broadcast(LN2_HI)));
-  return f64x2.sub(hi, f64x2.mul(n, broadcast(LN2_LO)));
+  return nmadd(n, broadcast(LN2_LO), nmadd(n, broadcast(LN2_HI), x));
 }
 
 /**
@@ -139,7 +135,7 @@ const LOG_COEFFS = memory.data<f64>([
   const clamped = f64x2.pmax(upper, broadcast(EXP_LOWER_CLAMP));
   const n = expReduce(clamped);
   const r = expRemainder(clamped, n);
-  const er = f64x2.add(broadcast(ONE), mulAdd(f64x2.mul(r, r), expPoly(r), r));
+  const er = f64x2.add(broadcast(ONE), madd(f64x2.mul(r, r), expPoly(r), r));
   const h = f64x2.trunc(f64x2.mul(n, broadcast(HALF)));
   return f64x2.mul(f64x2.mul(er, pow2(f64x2.sub(n, h))), pow2(h));
 }
@@ -153,7 +149,7 @@ const LOG_COEFFS = memory.data<f64>([
   if (!i64x2.all_true(f64x2.ge(x, broadcast(EXP_SINGLE_SCALE_MIN)))) return vexp(x);
   const n = expReduce(x);
   const r = expRemainder(x, n);
-  const er = f64x2.add(broadcast(ONE), mulAdd(f64x2.mul(r, r), expPoly(r), r));
+  const er = f64x2.add(broadcast(ONE), madd(f64x2.mul(r, r), expPoly(r), r));
   return f64x2.mul(er, pow2(n));
 }
 
@@ -162,7 +158,7 @@ const LOG_COEFFS = memory.data<f64>([
 @inline function expm1Small(x: v128): v128 {
   const n = expReduce(x);
   const r = expRemainder(x, n);
-  const em1r = mulAdd(f64x2.mul(r, r), expPoly(r), r);
+  const em1r = madd(f64x2.mul(r, r), expPoly(r), r);
   // e^x − 1 = 2^n · (e^r − 1) + (2^n − 1); the second term is exact for n ≤ 63.
   const scale = pow2(n);
   return f64x2.add(f64x2.mul(scale, em1r), f64x2.sub(scale, broadcast(ONE)));
@@ -192,11 +188,11 @@ const LOG_COEFFS = memory.data<f64>([
   const z = f64x2.mul(s, s);
   const z2 = f64x2.mul(z, z);
   const z4 = f64x2.mul(z2, z2);
-  const p01 = mulAdd(coeff(LOG_COEFFS, 1), z, coeff(LOG_COEFFS, 0));
-  const p23 = mulAdd(coeff(LOG_COEFFS, 3), z, coeff(LOG_COEFFS, 2));
-  const p45 = mulAdd(coeff(LOG_COEFFS, 5), z, coeff(LOG_COEFFS, 4));
-  const p46 = mulAdd(coeff(LOG_COEFFS, 6), z2, p45);
-  const rr = f64x2.mul(mulAdd(p46, z4, mulAdd(p23, z2, p01)), z);
+  const p01 = madd(coeff(LOG_COEFFS, 1), z, coeff(LOG_COEFFS, 0));
+  const p23 = madd(coeff(LOG_COEFFS, 3), z, coeff(LOG_COEFFS, 2));
+  const p45 = madd(coeff(LOG_COEFFS, 5), z, coeff(LOG_COEFFS, 4));
+  const p46 = madd(coeff(LOG_COEFFS, 6), z2, p45);
+  const rr = f64x2.mul(madd(p46, z4, madd(p23, z2, p01)), z);
   // ln x = e · LN2_HI + (f − (s · (f − R) − e · LN2_LO))
   const correction = f64x2.sub(f64x2.mul(s, f64x2.sub(f, rr)), f64x2.mul(e, broadcast(LN2_LO)));
   return f64x2.add(f64x2.mul(e, broadcast(LN2_HI)), f64x2.sub(f, correction));
@@ -256,13 +252,13 @@ const LOG_COEFFS = memory.data<f64>([
   const z = f64x2.mul(r, r);
   const z2 = f64x2.mul(z, z);
   const z4 = f64x2.mul(z2, z2);
-  const p01 = mulAdd(coeff(SIN_COEFFS, 1), z, coeff(SIN_COEFFS, 0));
-  const p23 = mulAdd(coeff(SIN_COEFFS, 3), z, coeff(SIN_COEFFS, 2));
-  const p45 = mulAdd(coeff(SIN_COEFFS, 5), z, coeff(SIN_COEFFS, 4));
-  const p67 = mulAdd(coeff(SIN_COEFFS, 7), z, coeff(SIN_COEFFS, 6));
-  const p03 = mulAdd(p23, z2, p01);
-  const p47 = mulAdd(p67, z2, p45);
-  return mulAdd(f64x2.mul(r, z), mulAdd(p47, z4, p03), r);
+  const p01 = madd(coeff(SIN_COEFFS, 1), z, coeff(SIN_COEFFS, 0));
+  const p23 = madd(coeff(SIN_COEFFS, 3), z, coeff(SIN_COEFFS, 2));
+  const p45 = madd(coeff(SIN_COEFFS, 5), z, coeff(SIN_COEFFS, 4));
+  const p67 = madd(coeff(SIN_COEFFS, 7), z, coeff(SIN_COEFFS, 6));
+  const p03 = madd(p23, z2, p01);
+  const p47 = madd(p67, z2, p45);
+  return madd(f64x2.mul(r, z), madd(p47, z4, p03), r);
 }
 
 /**
@@ -279,9 +275,9 @@ const LOG_COEFFS = memory.data<f64>([
   const n = f64x2.add(f64x2.nearest(scaled), f64x2.splat(0));
   let t = f64x2.add(n, n);
   if (shift == 1) t = f64x2.add(t, broadcast(ONE));
-  let r = f64x2.sub(x, f64x2.mul(t, broadcast(HALF_PI_1)));
-  r = f64x2.sub(r, f64x2.mul(t, broadcast(HALF_PI_2)));
-  r = f64x2.sub(r, f64x2.mul(t, broadcast(HALF_PI_3)));
+  let r = nmadd(t, broadcast(HALF_PI_1), x);
+  r = nmadd(t, broadcast(HALF_PI_2), r);
+  r = nmadd(t, broadcast(HALF_PI_3), r);
 
   // The parity of n + shift, moved to bit 63, is the sign flip.
   const q = f64x2.add(n, coeff(ROUND_MAGIC, shift));

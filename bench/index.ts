@@ -9,6 +9,7 @@ import {
   type KernelBackend,
   type MatmulResult,
 } from './kernel-suites.js';
+import { defaultVariant, type WasmVariant } from '../src/kernels/wasm-module.js';
 import type { MeasureOptions } from './measure.js';
 import { runW1, type W1Result } from './w1.js';
 import { runW1Projection } from './w1-projection.js';
@@ -71,9 +72,14 @@ export interface BenchReport {
    */
   settings: MeasureOptions;
   w1: W1Row[];
-  /** GFLOP/s of the release WebAssembly matmul at 256 × 256 × 256, median. */
+  /**
+   * The WebAssembly build behind w1, matmulGflops and gpNodeRowsPerSec: relaxed where the
+   * engine supports relaxed SIMD, else release.
+   */
+  wasmBuild: WasmVariant;
+  /** GFLOP/s of that build's matmul at 256 × 256 × 256, median. */
   matmulGflops: number;
-  /** Node·rows per second of the release WebAssembly GP evaluator on 10,000 rows, median. */
+  /** Node·rows per second of that build's GP evaluator on 10,000 rows, median. */
   gpNodeRowsPerSec: number;
   /** Programs behind gpNodeRowsPerSec. */
   gpWorkload: 'W2' | 'random';
@@ -85,6 +91,8 @@ export interface BenchReport {
 
 const QUICK: Omit<MeasureOptions, 'log'> = { maxTime: 0.05, minSamples: 3 };
 const FULL: Omit<MeasureOptions, 'log'> = { maxTime: 3, minSamples: 10 };
+/** Backends timed only when compare is on. */
+const SLOW_BACKENDS: KernelBackend[] = ['wasm-scalar', 'js'];
 /** Output counts m of the projection benchmark. */
 const PROJECTION_OUTPUTS = [1, 4, 16];
 
@@ -120,9 +128,12 @@ export async function runBenchmarks(options: BenchOptions = {}): Promise<BenchRe
   const machine = machineInfo();
   const settings = quick ? QUICK : FULL;
   const measureOptions: MeasureOptions = { ...settings, log };
-  const backends: KernelBackend[] = compare
-    ? ['wasm-release', 'wasm-scalar', 'js']
-    : ['wasm-release'];
+  const wasmBuild = defaultVariant();
+  const fastest: KernelBackend = wasmBuild === 'relaxed' ? 'wasm-relaxed' : 'wasm-release';
+  // The release build is timed beside the relaxed one, to show what fused multiply-adds gain.
+  const backends: KernelBackend[] = [
+    ...new Set<KernelBackend>([fastest, 'wasm-release', ...(compare ? SLOW_BACKENDS : [])]),
+  ];
 
   log?.(`bench: W1 training steps (${quick ? 'quick' : 'full'} run)`);
   const w1 = runW1({ maxTime: settings.maxTime, log }).map((r) => ({
@@ -154,9 +165,11 @@ export async function runBenchmarks(options: BenchOptions = {}): Promise<BenchRe
     machine,
     settings,
     w1,
-    matmulGflops: releaseFigure(matmul, 'matmul').gflops,
-    gpNodeRowsPerSec: releaseFigure(
+    wasmBuild,
+    matmulGflops: figureOf(matmul, fastest, 'matmul').gflops,
+    gpNodeRowsPerSec: figureOf(
       gp.filter((r) => r.rows === 10_000),
+      fastest,
       'GP',
     ).nodeRowsPerSec,
     gpWorkload,
@@ -166,13 +179,14 @@ export async function runBenchmarks(options: BenchOptions = {}): Promise<BenchRe
   };
 }
 
-function releaseFigure<T extends { backend: KernelBackend }>(
+function figureOf<T extends { backend: KernelBackend }>(
   results: readonly T[],
+  backend: KernelBackend,
   suite: string,
 ): T {
-  const result = results.find((r) => r.backend === 'wasm-release');
+  const result = results.find((r) => r.backend === backend);
   if (result === undefined) {
-    throw new Error(`runBenchmarks: a release WebAssembly ${suite} result expected, got none`);
+    throw new Error(`runBenchmarks: a ${backend} ${suite} result expected, got none`);
   }
   return result;
 }

@@ -10,11 +10,19 @@ import { jsKernels } from '../src/kernels/js/index.js';
 import { randomGpBatch } from '../src/kernels/js/random-programs.js';
 import { GpOp, type GpProgramBatch, type Kernels } from '../src/kernels/types.js';
 import { createWasmKernels } from '../src/kernels/wasm.js';
-import { Arena, loadWasmInstance } from '../src/kernels/wasm-module.js';
+import { Arena, loadWasmInstance, type WasmVariant } from '../src/kernels/wasm-module.js';
 import { measure, type MeasureOptions } from './measure.js';
 
-/** A kernel implementation: the SIMD WebAssembly build, the scalar build, or the reference. */
-export type KernelBackend = 'wasm-release' | 'wasm-scalar' | 'js';
+/**
+ * A kernel implementation: the relaxed-SIMD WebAssembly build, the SIMD build, the scalar
+ * build, or the reference.
+ */
+export type KernelBackend = 'wasm-relaxed' | 'wasm-release' | 'wasm-scalar' | 'js';
+
+/** The WebAssembly build of a backend other than js. */
+export function wasmVariantOf(backend: Exclude<KernelBackend, 'js'>): WasmVariant {
+  return backend === 'wasm-relaxed' ? 'relaxed' : backend === 'wasm-release' ? 'release' : 'scalar';
+}
 
 export const MATMUL_SIZE = 256;
 
@@ -69,7 +77,7 @@ function matmulCall(backend: KernelBackend, a: Float64Array, b: Float64Array): (
     const out = new Float64Array(n * n);
     return () => jsKernels.matmul(a, b, n, n, n, false, false, out);
   }
-  const instance = loadWasmInstance(backend === 'wasm-release' ? 'release' : 'scalar');
+  const instance = loadWasmInstance(wasmVariantOf(backend));
   const arena = new Arena(instance);
   const aPtr = arena.copyF64(a);
   const bPtr = arena.copyF64(b);
@@ -122,7 +130,7 @@ export function randomGpWorkload(): { batch: GpProgramBatch; x: Float64Array } {
 
 function kernelsFor(backend: KernelBackend): Kernels {
   if (backend === 'js') return jsKernels;
-  return createWasmKernels(backend === 'wasm-release' ? 'release' : 'scalar');
+  return createWasmKernels(wasmVariantOf(backend));
 }
 
 /** Times the GP evaluator of each backend on the random workload. */

@@ -91,6 +91,7 @@ export function formatBenchTable(report: BenchReport): string {
       `Benchmark.js maxTime ${report.settings.maxTime} s ` +
       `per case (matmul and GP at least ${report.settings.minSamples} samples); ` +
       'every figure is a median',
+    `W1 steps run on the ${report.wasmBuild} WebAssembly build`,
   ];
   const rows = [...w1Rows(report), ...kernelRows(report), ...projectionRows(report)];
   const cells = [
@@ -114,7 +115,7 @@ export function formatBenchTable(report: BenchReport): string {
   );
   const gpFigure = formatFigure(report.gpNodeRowsPerSec);
   const figures =
-    `matmul ${report.matmulGflops.toFixed(2)} GFLOP/s (release, 256³); ` +
-    `GP ${gpFigure} node·rows/s (release, ${report.gpWorkload} programs, 10,000 rows)`;
+    `matmul ${report.matmulGflops.toFixed(2)} GFLOP/s (${report.wasmBuild}, 256³); ` +
+    `GP ${gpFigure} node·rows/s (${report.wasmBuild}, ${report.gpWorkload} programs, 10,000 rows)`;
   return [...header, '', ...lines, '', figures].join('\n') + '\n';
 }

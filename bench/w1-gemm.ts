@@ -47,7 +47,7 @@ function cpuMicros(): number {
 
 /** Returns the median GMAC/s of mlpGemm on one shape. */
 export function gemmRate(m: number, k: number, n: number, transA: boolean): number {
-  const instance = loadWasmInstance('release');
+  const instance = loadWasmInstance();
   const ex = instance.exports as unknown as GemmExports;
   const arena = new Arena(instance);
   const rng = new Rng(m * 7 + k * 3 + n);

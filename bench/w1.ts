@@ -64,7 +64,7 @@ function makeStep(size: W1Size, lambda: number, backend: 'wasm' | 'js', seed: nu
   const data = sumOfSinesData(batch * N_BATCHES, nInputs, seed);
   const adam = { learningRate: W1_LEARNING_RATE };
   if (backend === 'wasm') {
-    const net = new WasmFusedMlp(loadWasmInstance('release'), layout, {
+    const net = new WasmFusedMlp(loadWasmInstance(), layout, {
       capacity: batch,
       lambda,
       adam,

@@ -16,6 +16,7 @@ export const W2_FILES: readonly string[] = [
 
 /** W2 evaluator names, as w2.ts spells them. */
 const W2_EVALUATORS: Readonly<Record<KernelBackend, string>> = {
+  'wasm-relaxed': 'relaxed',
   'wasm-release': 'release',
   'wasm-scalar': 'scalar',
   js: 'js',

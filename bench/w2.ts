@@ -11,18 +11,19 @@
 // A program counts as ill-conditioned when its sum moves by more than the tolerance once every
 // primitive result is moved by one ulp. Those programs are counted apart and not checked.
 // Run after `npm run build`: node dist/bench/w2.js <workload directory> [--passes 7]
-//   [--evaluators release,scalar,js]
+//   [--evaluators relaxed,release,scalar,js]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createWasmKernels } from '../src/kernels/wasm.js';
+import { relaxedSimdSupported } from '../src/kernels/wasm-module.js';
 import { jsKernels } from '../src/kernels/js/index.js';
 import { GpOp, type GpEvaluator, type GpProgramBatch } from '../src/kernels/types.js';
 
-export type W2Evaluator = 'release' | 'scalar' | 'js';
+export type W2Evaluator = 'relaxed' | 'release' | 'scalar' | 'js';
 
 export interface W2Options {
-  /** Evaluators to time; default release, scalar and js. */
+  /** Evaluators to time; default relaxed (where supported), release, scalar and js. */
   evaluators?: W2Evaluator[];
   /** Timed samples per case (the median is reported); default 7. */
   passes?: number;
@@ -314,7 +315,9 @@ function runCase(
  * w2_reference_rows{1000,10000}.json. Results with mismatches > 0 failed the sum check.
  */
 export function runW2(dir: string, options: W2Options = {}): W2Result[] {
-  const evaluators = options.evaluators ?? ['release', 'scalar', 'js'];
+  const evaluators =
+    options.evaluators ??
+    ([...(relaxedSimdSupported() ? ['relaxed'] : []), 'release', 'scalar', 'js'] as W2Evaluator[]);
   const passes = options.passes ?? 7;
   const warmupPasses = options.warmupPasses ?? 2;
   if (!Number.isInteger(passes) || passes < 1) {

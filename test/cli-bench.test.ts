@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatBenchTable, type BenchReport } from '../bench/index.js';
 import { runW2Gp } from '../bench/w2-figure.js';
+import { defaultVariant } from '../src/kernels/wasm-module.js';
 import { runCaptured, type CliResult } from './cli-helpers.js';
 
 const run = runCaptured;
@@ -52,18 +53,22 @@ describe('bench --quick --json', () => {
     }
   });
 
-  it('reports matmul and GP figures of the release build', () => {
+  it('reports matmul and GP figures of the fastest build, and the release build beside it', () => {
     expectPositiveFinite(report.matmulGflops, 'matmulGflops');
     expectPositiveFinite(report.gpNodeRowsPerSec, 'gpNodeRowsPerSec');
     expect(report.gpWorkload).toBe('random');
     expect(report.quick).toBe(true);
+    expect(report.wasmBuild).toBe(defaultVariant());
+    const fastest = `wasm-${report.wasmBuild}`;
+    expect(report.matmul.some((r) => r.backend === 'wasm-release')).toBe(true);
 
-    const matmul = report.matmul.find((r) => r.backend === 'wasm-release');
+    const matmul = report.matmul.find((r) => r.backend === fastest);
     expect(matmul?.size).toBe(256);
+    expect(matmul?.gflops).toBe(report.matmulGflops);
     // 2 · 256³ flops per call.
     expect(matmul?.gflops).toBeCloseTo((2 * 256 ** 3) / (matmul!.medianUs * 1e-6) / 1e9, 6);
 
-    const gp = report.gp.find((r) => r.backend === 'wasm-release');
+    const gp = report.gp.find((r) => r.backend === fastest);
     expect(gp?.workload).toBe('random');
     expect([gp?.rows, gp?.features]).toEqual([10_000, 8]);
     expect(gp?.nodeRowsPerSec).toBe(report.gpNodeRowsPerSec);

@@ -31,7 +31,7 @@ describe('loadWasmInstance', () => {
 
   test('rejects an unknown variant', () => {
     expect(() => loadWasmInstance('fast' as WasmVariant)).toThrow(
-      /variant must be release, debug or scalar, got fast/,
+      /variant must be relaxed, release, debug or scalar, got fast/,
     );
   });
 

@@ -44,6 +44,27 @@ export function firstBitMismatch(
   return undefined;
 }
 
+/**
+ * Returns the first index where actual and expected differ by more than bound[i]; equal
+ * values (infinities included) and two NaNs always agree.
+ */
+export function firstBoundMismatch(
+  actual: Float64Array,
+  expected: Float64Array,
+  bound: Float64Array,
+): Mismatch | undefined {
+  if (actual.length !== expected.length) {
+    return { index: -1, actual: actual.length, expected: expected.length };
+  }
+  for (let i = 0; i < actual.length; i++) {
+    const a = actual[i];
+    const e = expected[i];
+    if (a === e || (Number.isNaN(a) && Number.isNaN(e))) continue;
+    if (!(Math.abs(a - e) <= bound[i])) return { index: i, actual: a, expected: e };
+  }
+  return undefined;
+}
+
 /** Returns the largest ulp distance and where it occurs. */
 export function maxUlpDistance(
   actual: Float64Array,

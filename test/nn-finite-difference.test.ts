@@ -32,7 +32,7 @@ type Passes = Pick<BatchPasses, 'params' | 'grad' | 'lossAndGradient'>;
 const BACKENDS: Record<string, (layout: ParamLayout, nRows: number) => Passes> = {
   js: (layout, nRows) => new JsFusedMlp(layout, nRows, jsKernels),
   wasm: (layout, nRows) =>
-    new WasmFusedMlp(loadWasmInstance('release'), layout, {
+    new WasmFusedMlp(loadWasmInstance(), layout, {
       capacity: nRows,
       lambda: 0,
       adam: { learningRate: 1e-3 },

@@ -116,11 +116,14 @@ describe('fused js twin vs tape', () => {
   });
 });
 
-const VARIANTS: WasmVariant[] = ['release', 'debug', 'scalar'];
+const VARIANTS: WasmVariant[] = ['relaxed', 'release', 'debug', 'scalar'];
+/** Builds that run every case; the others run the two-layer cases only. */
+const FULL_VARIANTS: WasmVariant[] = ['relaxed', 'release'];
 
 describe.each(VARIANTS)('fused wasm (%s build) vs tape', (variant) => {
   // The debug and scalar builds run the two-layer cases only, to keep the file fast.
-  const small = variant === 'release' ? SMALL : SMALL.filter((c) => c.hidden.length === 2);
+  const full = FULL_VARIANTS.includes(variant);
+  const small = full ? SMALL : SMALL.filter((c) => c.hidden.length === 2);
   const cases = [ODD, ...small];
   for (const c of cases) {
     for (const lambda of [0, 0.1]) {
@@ -141,7 +144,7 @@ describe.each(VARIANTS)('fused wasm (%s build) vs tape', (variant) => {
     }
   }
 
-  if (variant === 'release') {
+  if (full) {
     test('medium, lambda 0.1', () => {
       const seed = 5;
       const { layout, params, data, reference } = runCase(MEDIUM, 0.1, seed);

@@ -52,7 +52,7 @@ describe('trainTeacher', () => {
     const layout = paramLayout({ nInputs: 4, hidden: [16, 16], activation: 'tanh', nOutputs: 1 });
     const data = sumOfSinesData(96, 4, 9);
     const train = (): Float64Array => {
-      const net = new WasmFusedMlp(loadWasmInstance('release'), layout, {
+      const net = new WasmFusedMlp(loadWasmInstance(), layout, {
         capacity: 32,
         lambda: 0.1,
         adam: { learningRate: 1e-2 },

@@ -32,7 +32,7 @@ beforeAll(() => {
 });
 
 function setup() {
-  const instance = loadWasmInstance('release');
+  const instance = loadWasmInstance();
   const layout = paramLayout({ nInputs: 8, hidden: [64, 64], activation: 'tanh', nOutputs: 1 });
   const net = new WasmFusedMlp(instance, layout, {
     capacity: BATCH,

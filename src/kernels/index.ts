@@ -1,10 +1,11 @@
-// Backend selection: the WebAssembly kernels when they load (the SIMD build, else the scalar
-// build), otherwise the TypeScript reference. JACDISTILL_KERNELS=js or JACDISTILL_KERNELS=wasm
+// Backend selection: the WebAssembly kernels when they load (the relaxed-SIMD build where the
+// engine supports it, else the SIMD build, else the scalar build), otherwise the TypeScript reference. JACDISTILL_KERNELS=js or JACDISTILL_KERNELS=wasm
 // forces one backend; with wasm forced, a load failure throws instead of falling back.
 import { InputError } from '../core/errors.js';
 import { jsKernels } from './js/index.js';
 import type { Kernels } from './types.js';
 import { createWasmKernels } from './wasm.js';
+import { defaultVariant } from './wasm-module.js';
 
 export type {
   BinaryKernel,
@@ -29,7 +30,9 @@ export { createWasmKernels, type WasmKernels } from './wasm.js';
 export {
   Arena,
   WASM_VARIANTS,
+  defaultVariant,
   loadWasmInstance,
+  relaxedSimdSupported,
   wasmPath,
   type KernelExports,
   type WasmInstance,
@@ -63,7 +66,7 @@ export function getKernels(): Kernels {
 
 function loadWasmOrFallBack(required: boolean): Kernels {
   const failures: string[] = [];
-  for (const variant of ['release', 'scalar'] as const) {
+  for (const variant of new Set([defaultVariant(), 'release', 'scalar'] as const)) {
     try {
       return createWasmKernels(variant);
     } catch (error) {

@@ -1,4 +1,4 @@
-// Loading of the compiled kernel module (build/{release,debug,scalar}.wasm) and the bump
+// Loading of the compiled kernel module (build/{relaxed,release,debug,scalar}.wasm) and the bump
 // allocator that owns an instance's linear memory. Each loadWasmInstance call returns a fresh
 // instance with its own memory; the compiled module is cached per variant, so instances share
 // machine code. Invariant: a typed-array view of linear memory is valid only until the memory
@@ -6,12 +6,59 @@
 // that callers use at once and never keep across an allocation.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { instantiateSync, type ASUtil } from '@assemblyscript/loader';
+import { InputError } from '../core/errors.js';
 
-/** release: optimised with SIMD; debug: assertions and debug info; scalar: no SIMD. */
-export type WasmVariant = 'release' | 'debug' | 'scalar';
+/**
+ * relaxed: release with relaxed SIMD, whose f64x2 multiply-adds run as fused multiply-adds on
+ * CPUs that have them; release: optimised with SIMD; debug: assertions and debug info;
+ * scalar: no SIMD.
+ */
+export type WasmVariant = 'relaxed' | 'release' | 'debug' | 'scalar';
 
-export const WASM_VARIANTS: readonly WasmVariant[] = ['release', 'debug', 'scalar'];
+export const WASM_VARIANTS: readonly WasmVariant[] = ['relaxed', 'release', 'debug', 'scalar'];
+
+/** V8 before version 11.4 (Node 20) accepts relaxed SIMD only behind this flag. */
+const RELAXED_SIMD_FLAG = '--experimental-wasm-relaxed-simd';
+
+let relaxedSupport: boolean | undefined;
+
+/**
+ * Whether this engine compiles the relaxed build. On Node 20 that takes V8's
+ * experimental-wasm-relaxed-simd flag, which this sets for the whole process the first time
+ * the plain check fails. JACDISTILL_RELAXED_SIMD=0 answers false without checking.
+ */
+export function relaxedSimdSupported(): boolean {
+  if (relaxedSupport !== undefined) return relaxedSupport;
+  const setting = typeof process === 'undefined' ? undefined : process.env.JACDISTILL_RELAXED_SIMD;
+  if (setting !== undefined && setting !== '' && setting !== '0' && setting !== '1') {
+    throw new InputError(
+      `JACDISTILL_RELAXED_SIMD must be 0 or 1, got '${setting}'; unset it to detect support`,
+    );
+  }
+  relaxedSupport = setting !== '0' && enableRelaxedSimd();
+  return relaxedSupport;
+}
+
+/** Returns whether the relaxed build validates, setting the V8 flag first if it does not. */
+function enableRelaxedSimd(): boolean {
+  let path: string;
+  try {
+    path = wasmPath('relaxed');
+  } catch {
+    return false;
+  }
+  const bytes = readFileSync(path);
+  if (WebAssembly.validate(bytes)) return true;
+  setFlagsFromString(RELAXED_SIMD_FLAG);
+  return WebAssembly.validate(bytes);
+}
+
+/** The fastest build this engine runs: relaxed where supported, else release. */
+export function defaultVariant(): WasmVariant {
+  return relaxedSimdSupported() ? 'relaxed' : 'release';
+}
 
 /** Exports of assembly/index.ts. Pointers are byte offsets; flags are 0 or 1. */
 export interface KernelExports {
@@ -87,6 +134,9 @@ export function wasmPath(variant: WasmVariant): string {
 function compiledModule(variant: WasmVariant): WebAssembly.Module {
   let module = compiledModules.get(variant);
   if (module === undefined) {
+    if (variant === 'relaxed' && !enableRelaxedSimd()) {
+      throw new Error('loadWasmInstance: this engine does not support relaxed SIMD; use release');
+    }
     module = new WebAssembly.Module(readFileSync(wasmPath(variant)));
     compiledModules.set(variant, module);
   }
@@ -98,10 +148,10 @@ function compiledModule(variant: WasmVariant): WebAssembly.Module {
  * is missing or the engine rejects it (for example a runtime without WebAssembly SIMD loading
  * the release build).
  */
-export function loadWasmInstance(variant: WasmVariant = 'release'): WasmInstance {
+export function loadWasmInstance(variant: WasmVariant = defaultVariant()): WasmInstance {
   if (!WASM_VARIANTS.includes(variant)) {
     throw new RangeError(
-      `loadWasmInstance: variant must be release, debug or scalar, got ${variant}`,
+      `loadWasmInstance: variant must be relaxed, release, debug or scalar, got ${variant}`,
     );
   }
   // The loader decodes AssemblyScript strings (`__getString`), which the abort handler needs to

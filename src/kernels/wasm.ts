@@ -13,6 +13,7 @@ import { jsKernels } from './js/index.js';
 import { checkGpBatch } from './js/gp-program.js';
 import {
   Arena,
+  defaultVariant,
   loadWasmInstance,
   type KernelExports,
   type WasmInstance,
@@ -49,7 +50,7 @@ export interface WasmKernels extends Kernels {
 
 /** Creates the WebAssembly backend on a fresh instance of the given build. */
 export function createWasmKernels(
-  variant: WasmVariant = 'release',
+  variant: WasmVariant = defaultVariant(),
   options: WasmKernelsOptions = {},
 ): WasmKernels {
   const routeSmall = options.smallInputsToJs ?? true;

@@ -175,7 +175,7 @@ function createBackend(
   const capacity = Math.max(s.batchSize, MIN_EVAL_CAPACITY);
   const adam = { learningRate: s.learningRate };
   if (s.backend === 'wasm') {
-    const net = new WasmFusedMlp(loadWasmInstance('release'), layout, {
+    const net = new WasmFusedMlp(loadWasmInstance(), layout, {
       capacity,
       lambda: s.lambda,
       adam,

@@ -1,0 +1,16 @@
+// f64x2 multiply-add. Built with relaxed SIMD, one fused multiply-add (rounded once where the
+// engine has FMA, else twice); built without it, a multiply then an add, rounded twice.
+
+/** Returns a · b + c, lane by lane. */
+// @ts-ignore: decorator
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
+  return f64x2.add(c, f64x2.mul(a, b));
+}
+
+/** Returns c − a · b, lane by lane. */
+// @ts-ignore: decorator
+@inline export function nmadd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_nmadd(a, b, c);
+  return f64x2.sub(c, f64x2.mul(a, b));
+}
