@@ -57,8 +57,9 @@ export function mlpAdam(plan: usize): void {
   const beta2Power = stat(plan, STAT_BETA2_POWER) * beta2;
   setStat(plan, STAT_BETA1_POWER, beta1Power);
   setStat(plan, STAT_BETA2_POWER, beta2Power);
-  const correction1 = 1.0 - beta1Power;
-  const correction2 = 1.0 - beta2Power;
+  // θ ← θ − stepSize · m / (sqrt(v) · rootScale + ε), the formula of src/nn/optim.ts.
+  const stepSize = lr / (1.0 - beta1Power);
+  const rootScale = 1.0 / Math.sqrt(1.0 - beta2Power);
   const theta = <usize>field(plan, PLAN_PARAMS);
   const grad = <usize>field(plan, PLAN_GRAD);
   const m = <usize>field(plan, PLAN_ADAM_M);
@@ -71,9 +72,8 @@ export function mlpAdam(plan: usize): void {
     const b2 = f64x2.splat(beta2);
     const oneMinusB1 = f64x2.splat(1.0 - beta1);
     const oneMinusB2 = f64x2.splat(1.0 - beta2);
-    const c1 = f64x2.splat(correction1);
-    const c2 = f64x2.splat(correction2);
-    const lrv = f64x2.splat(lr);
+    const size = f64x2.splat(stepSize);
+    const scale = f64x2.splat(rootScale);
     const eps = f64x2.splat(epsilon);
     for (; p + 2 <= count; p += 2) {
       const o = <usize>p << 3;
@@ -83,8 +83,8 @@ export function mlpAdam(plan: usize): void {
       v128.store(m + o, mp);
       v128.store(v + o, vp);
       const step = f64x2.div(
-        f64x2.mul(lrv, f64x2.div(mp, c1)),
-        f64x2.add(f64x2.sqrt(f64x2.div(vp, c2)), eps),
+        f64x2.mul(size, mp),
+        f64x2.add(f64x2.mul(f64x2.sqrt(vp), scale), eps),
       );
       v128.store(theta + o, f64x2.sub(v128.load(theta + o), step));
     }
@@ -96,7 +96,7 @@ export function mlpAdam(plan: usize): void {
     const vp = beta2 * load<f64>(v + o) + (1.0 - beta2) * g * g;
     store<f64>(m + o, mp);
     store<f64>(v + o, vp);
-    const step = (lr * (mp / correction1)) / (Math.sqrt(vp / correction2) + epsilon);
+    const step = (stepSize * mp) / (Math.sqrt(vp) * rootScale + epsilon);
     store<f64>(theta + o, load<f64>(theta + o) - step);
   }
 }

@@ -2,7 +2,9 @@
 // gradient arrays. The bias corrections use running products β^t rather than Math.pow, the
 // same arithmetic as the WebAssembly step, so both backends follow one formula:
 //   m ← β1 m + (1 − β1) g,  v ← β2 v + (1 − β2) g²,
-//   θ ← θ − lr · (m / (1 − β1^t)) / (sqrt(v / (1 − β2^t)) + ε)
+//   θ ← θ − a · m / (sqrt(v) · c + ε),  a = lr / (1 − β1^t),  c = 1 / sqrt(1 − β2^t)
+// which is lr · m̂ / (sqrt(v̂) + ε) with the bias-corrected moments m̂ and v̂, arranged so that
+// each parameter takes one division and one square root.
 
 export interface AdamOptions {
   readonly learningRate: number;
@@ -38,14 +40,13 @@ export class Adam {
     const { beta1, beta2, epsilon, learningRate, m, v } = this;
     this.beta1Power *= beta1;
     this.beta2Power *= beta2;
-    const correction1 = 1 - this.beta1Power;
-    const correction2 = 1 - this.beta2Power;
+    const stepSize = learningRate / (1 - this.beta1Power);
+    const rootScale = 1 / Math.sqrt(1 - this.beta2Power);
     for (let p = 0; p < m.length; p++) {
       const g = grad[p];
       m[p] = beta1 * m[p] + (1 - beta1) * g;
       v[p] = beta2 * v[p] + (1 - beta2) * g * g;
-      const denominator = Math.sqrt(v[p] / correction2) + epsilon;
-      params[p] -= (learningRate * (m[p] / correction1)) / denominator;
+      params[p] -= (stepSize * m[p]) / (Math.sqrt(v[p]) * rootScale + epsilon);
     }
   }
 }
