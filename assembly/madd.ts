@@ -1,5 +1,5 @@
-// f64x2 multiply-add. Built with relaxed SIMD, one fused multiply-add (rounded once where the
-// engine has FMA, else twice); built without it, a multiply then an add, rounded twice.
+// f64x2 multiply-add for every build. The relaxed build emits one relaxed multiply-add, which
+// rounds once on CPUs with FMA. Other builds emit a multiply and an add, which round twice.
 
 /** Returns a · b + c, lane by lane. */
 // @ts-ignore: decorator

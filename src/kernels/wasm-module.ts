@@ -11,9 +11,9 @@ import { instantiateSync, type ASUtil } from '@assemblyscript/loader';
 import { InputError } from '../core/errors.js';
 
 /**
- * relaxed: release with relaxed SIMD, whose f64x2 multiply-adds run as fused multiply-adds on
- * CPUs that have them; release: optimised with SIMD; debug: assertions and debug info;
- * scalar: no SIMD.
+ * Build of the kernel module. relaxed is release plus relaxed SIMD, so its f64x2 multiply-adds
+ * are fused on CPUs with FMA. release is optimised with SIMD. debug has assertions and debug
+ * info. scalar has no SIMD.
  */
 export type WasmVariant = 'relaxed' | 'release' | 'debug' | 'scalar';
 
@@ -25,9 +25,9 @@ const RELAXED_SIMD_FLAG = '--experimental-wasm-relaxed-simd';
 let relaxedSupport: boolean | undefined;
 
 /**
- * Whether this engine compiles the relaxed build. On Node 20 that takes V8's
- * experimental-wasm-relaxed-simd flag, which this sets for the whole process the first time
- * the plain check fails. JACDISTILL_RELAXED_SIMD=0 answers false without checking.
+ * Returns whether this engine compiles the relaxed build. On Node 20 that needs V8's
+ * experimental-wasm-relaxed-simd flag, set here for the whole process when the first check
+ * fails. With JACDISTILL_RELAXED_SIMD=0 it returns false without checking.
  */
 export function relaxedSimdSupported(): boolean {
   if (relaxedSupport !== undefined) return relaxedSupport;
@@ -55,7 +55,7 @@ function enableRelaxedSimd(): boolean {
   return WebAssembly.validate(bytes);
 }
 
-/** The fastest build this engine runs: relaxed where supported, else release. */
+/** Returns the fastest build this engine runs: relaxed where supported, else release. */
 export function defaultVariant(): WasmVariant {
   return relaxedSimdSupported() ? 'relaxed' : 'release';
 }

@@ -2,8 +2,8 @@
 // gradient arrays. The bias corrections use running products β^t rather than Math.pow, the
 // same arithmetic as the WebAssembly step, so both backends follow one formula:
 //   m ← β1 m + (1 − β1) g,  v ← β2 v + (1 − β2) g²,
-//   θ ← θ − a · m / (sqrt(v) · c + ε),  a = lr / (1 − β1^t),  c = 1 / sqrt(1 − β2^t)
-// which is lr · m̂ / (sqrt(v̂) + ε) with the bias-corrected moments m̂ and v̂, arranged so that
+//   θ ← θ − a · m / (sqrt(v) · c + ε),  a = lr / (1 − β1^t),  c = 1 / sqrt(1 − β2^t).
+// That is lr · m̂ / (sqrt(v̂) + ε) with the bias-corrected moments m̂ and v̂, arranged so that
 // each parameter takes one division and one square root.
 
 export interface AdamOptions {
