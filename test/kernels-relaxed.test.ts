@@ -49,7 +49,7 @@ describe('relaxed SIMD detection', () => {
   test('relaxed matmul fuses multiply-adds', async () => {
     // c = a · b over k = 2, summed in order. 1 · (−1 − 2⁻²⁹) is exact, and adding
     // (1 + 2⁻³⁰)² to it gives 2⁻⁶⁰ when fused. Rounding that product first loses the 2⁻⁶⁰.
-    // NOTE: this assumes a CPU with FMA, which every x86-64 CPU since 2013 and every ARMv8 has.
+    // NOTE: this assumes a CPU with FMA (Intel Core since Haswell, AMD since Piledriver, ARMv8).
     const wasm = await freshModule(undefined);
     const x = 1 + 2 ** -30;
     const results = (['relaxed', 'release'] as const).map((variant) => {
