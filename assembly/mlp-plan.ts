@@ -86,3 +86,33 @@ export const ACT_SOFTPLUS: i32 = 2;
 @inline export function gradShift(plan: usize): usize {
   return <usize>field(plan, PLAN_GRAD) - <usize>field(plan, PLAN_PARAMS);
 }
+
+/** Bytes of linear memory. */
+// @ts-ignore: decorator
+@inline function memoryBytes(): usize {
+  return <usize>memory.size() << 16;
+}
+
+/**
+ * Checks, in builds with assertions, that a pass over nRows rows fits the plan: 0 ≤ nRows ≤
+ * capacity, at least one hidden layer, positive widths, and every level buffer inside memory.
+ * The release builds compile this to nothing.
+ */
+export function checkPlan(plan: usize, nRows: i32): void {
+  const capacity = field(plan, PLAN_CAPACITY);
+  const L = field(plan, PLAN_HIDDEN);
+  assert(nRows >= 0 && nRows <= capacity, 'mlp: nRows must be in [0, capacity]');
+  assert(L >= 1, 'mlp: the plan must have at least one hidden layer');
+  const end = memoryBytes();
+  for (let j = 0; j <= L; j++) {
+    const n = width(plan, j);
+    assert(n >= 1, 'mlp: every layer width must be positive');
+    const rows = <usize>(2 * capacity) * <usize>n * 8;
+    assert(ptr(plan, j, LEVEL_HD) + rows <= end, 'mlp: level buffer HD outside memory');
+    assert(ptr(plan, j, LEVEL_ZU) + rows <= end, 'mlp: level buffer ZU outside memory');
+    assert(ptr(plan, j, LEVEL_V) + rows / 2 <= end, 'mlp: level buffer V outside memory');
+  }
+  const params = <usize>field(plan, PLAN_N_PARAMS) << 3;
+  assert(<usize>field(plan, PLAN_PARAMS) + params <= end, 'mlp: parameters outside memory');
+  assert(<usize>field(plan, PLAN_GRAD) + params <= end, 'mlp: gradient outside memory');
+}

@@ -19,7 +19,8 @@ import {
   LEVEL_HD, LEVEL_V, PLAN_ADAM_M, PLAN_ADAM_V, PLAN_CAPACITY, PLAN_F, PLAN_GRAD,
   PLAN_N_PARAMS, PLAN_PARAMS, PLAN_Y, STAT_BETA1, STAT_BETA1_POWER, STAT_BETA2,
   STAT_BETA2_POWER, STAT_EPSILON, STAT_LAMBDA, STAT_LEARNING_RATE, STAT_LOSS, STAT_MSE,
-  STAT_PENALTY, STAT_SUM_JACOBIAN_SQ, STAT_SUM_SQUARED_ERROR, field, ptr, setStat, stat, width,
+  STAT_PENALTY, STAT_SUM_JACOBIAN_SQ, STAT_SUM_SQUARED_ERROR, checkPlan, field, ptr, setStat,
+  stat, width,
 } from './mlp-plan';
 import { mseReverse, penaltyReverse } from './mlp-reverse';
 
@@ -30,6 +31,7 @@ export { mlpGemm, mlpGemmScratchLength } from './mlp-products';
  * PLAN_Y (targets), at λ = STAT_LAMBDA. Writes the gradient and STAT_MSE/PENALTY/LOSS.
  */
 export function mlpLossAndGradient(plan: usize, nRows: i32): void {
+  checkPlan(plan, nRows);
   const lambda = stat(plan, STAT_LAMBDA);
   memory.fill(<usize>field(plan, PLAN_GRAD), 0, <usize>field(plan, PLAN_N_PARAMS) << 3);
   packWeights(plan);
@@ -108,6 +110,8 @@ export function mlpAdam(plan: usize): void {
 export function mlpGather(
   plan: usize, x: usize, y: usize, order: usize, start: i32, nRows: i32,
 ): void {
+  checkPlan(plan, nRows);
+  assert(start >= 0, 'mlpGather: start must be non-negative');
   const d = width(plan, 0);
   const rowBytes = <usize>d << 3;
   const xBatch = ptr(plan, 0, LEVEL_HD);
@@ -137,6 +141,8 @@ export function mlpTrainStep(
 export function mlpEvaluate(
   plan: usize, x: usize, y: usize, nRows: i32, out: usize, grads: usize, jacobian: bool,
 ): void {
+  checkPlan(plan, 0);
+  assert(nRows >= 0, 'mlpEvaluate: nRows must be non-negative');
   const capacity = field(plan, PLAN_CAPACITY);
   const d = width(plan, 0);
   const f = <usize>field(plan, PLAN_F);

@@ -195,9 +195,22 @@ export class WasmFusedMlp {
 
   /**
    * Applies one Adam step on training rows order[start .. start + nRows). Passes only integers and
-   * allocates nothing.
+   * allocates nothing. Throws RangeError unless 1 ≤ nRows ≤ capacity and the rows lie within the
+   * stored training rows.
    */
   trainStep(start: number, nRows: number): void {
+    if (
+      !(Number.isInteger(start) && Number.isInteger(nRows)) ||
+      start < 0 ||
+      nRows < 1 ||
+      nRows > this.capacity ||
+      start + nRows > this.nTrain
+    ) {
+      throw new RangeError(
+        `WasmFusedMlp.trainStep: rows [start, start + nRows) must lie in [0, ${this.nTrain}) ` +
+          `with 1 ≤ nRows ≤ ${this.capacity}, got start ${start}, nRows ${nRows}`,
+      );
+    }
     const { trainX, trainY, order } = this.regions;
     this.ex.mlpTrainStep(this.plan, trainX.ptr, trainY.ptr, order.ptr, start, nRows);
   }
