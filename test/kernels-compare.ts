@@ -26,43 +26,50 @@ export interface Mismatch {
   readonly expected: number;
 }
 
-/** Returns the first index where actual and expected differ bit for bit (NaN equals NaN). */
-export function firstBitMismatch(
+/** Returns the first index where agree(actual[i], expected[i], i) fails, or a length mismatch. */
+function firstMismatch(
   actual: Float64Array,
   expected: Float64Array,
+  agree: (a: number, e: number, i: number) => boolean,
 ): Mismatch | undefined {
   if (actual.length !== expected.length) {
     return { index: -1, actual: actual.length, expected: expected.length };
   }
   for (let i = 0; i < actual.length; i++) {
-    const a = actual[i];
-    const e = expected[i];
-    if (!(Object.is(a, e) || (Number.isNaN(a) && Number.isNaN(e)))) {
-      return { index: i, actual: a, expected: e };
+    if (!agree(actual[i], expected[i], i)) {
+      return { index: i, actual: actual[i], expected: expected[i] };
     }
   }
   return undefined;
 }
 
+/** Returns the first index where actual and expected differ bit for bit (NaN equals NaN). */
+export function firstBitMismatch(
+  actual: Float64Array,
+  expected: Float64Array,
+): Mismatch | undefined {
+  return firstMismatch(
+    actual,
+    expected,
+    (a, e) => Object.is(a, e) || (Number.isNaN(a) && Number.isNaN(e)),
+  );
+}
+
 /**
- * Returns the first index where actual and expected differ by more than bound[i]; equal
- * values (infinities included) and two NaNs always agree.
+ * Returns the first index where actual and expected differ by more than bound[i]. Equal values
+ * (infinities included) and two NaNs always agree.
  */
 export function firstBoundMismatch(
   actual: Float64Array,
   expected: Float64Array,
   bound: Float64Array,
 ): Mismatch | undefined {
-  if (actual.length !== expected.length) {
-    return { index: -1, actual: actual.length, expected: expected.length };
-  }
-  for (let i = 0; i < actual.length; i++) {
-    const a = actual[i];
-    const e = expected[i];
-    if (a === e || (Number.isNaN(a) && Number.isNaN(e))) continue;
-    if (!(Math.abs(a - e) <= bound[i])) return { index: i, actual: a, expected: e };
-  }
-  return undefined;
+  return firstMismatch(
+    actual,
+    expected,
+    (a, e, i) =>
+      a === e || (Number.isNaN(a) && Number.isNaN(e)) || Math.abs(a - e) <= bound[i],
+  );
 }
 
 /** Returns the largest ulp distance and where it occurs. */
