@@ -6,8 +6,10 @@
 // Primitive semantics follow GP_PRIMITIVE_SEMANTICS in src/kernels/js/gp-eval.ts, and the
 // opcodes mirror the GpOp enum in src/kernels/types.ts.
 import {
-  broadcast, trigOutOfRange, vcos, vcosFast, vexpCapped, vlogPositiveNormal, vsin, vsinFast, vtanh,
+  broadcast, expBelowNormal, trigOutOfRange, vcos, vcosFast, vexp, vexpNormal, vlogPositiveNormal,
+  vsin, vsinFast, vtanh,
 } from './vmath';
+import { laneSelect } from './madd';
 
 const OP_CONST: i32 = 0;
 const OP_VAR: i32 = 1;
@@ -35,6 +37,9 @@ const ONE = memory.data<f64>([1.0]);
 
 /** Rows per batch. A stack slot stores one batch (2 KiB). */
 const GP_BATCH_ROWS: i32 = 256;
+const UNROLL: i32 = 4;
+const UNROLL_TRIG: i32 = 2;
+const UNROLL_EXP: i32 = 2;
 
 /** Bytes one step of an operand loop advances: two rows with SIMD, one row without. */
 const STEP: usize = ASC_FEATURE_SIMD ? 16 : 8;
@@ -166,37 +171,10 @@ function binaryLoop(
 ): void {
   if (ASC_FEATURE_SIMD) {
     switch (op) {
-      case OP_ADD: {
-        for (let s = 0; s < count; s++) {
-          v128.store(dst, f64x2.add(v128.load(a), v128.load(b)));
-          a += aStep; b += bStep; dst += 16;
-        }
-        break;
-      }
-      case OP_SUB: {
-        for (let s = 0; s < count; s++) {
-          v128.store(dst, f64x2.sub(v128.load(a), v128.load(b)));
-          a += aStep; b += bStep; dst += 16;
-        }
-        break;
-      }
-      case OP_MUL: {
-        for (let s = 0; s < count; s++) {
-          v128.store(dst, f64x2.mul(v128.load(a), v128.load(b)));
-          a += aStep; b += bStep; dst += 16;
-        }
-        break;
-      }
-      default: {
-        const threshold = broadcast(THRESHOLD);
-        const one = broadcast(ONE);
-        for (let s = 0; s < count; s++) {
-          const vb = v128.load(b);
-          const safe = f64x2.gt(f64x2.abs(vb), threshold);
-          v128.store(dst, v128.bitselect(f64x2.div(v128.load(a), vb), one, safe));
-          a += aStep; b += bStep; dst += 16;
-        }
-      }
+      case OP_ADD: runAdd(a, aStep, b, bStep, dst, count); break;
+      case OP_SUB: runSub(a, aStep, b, bStep, dst, count); break;
+      case OP_MUL: runMul(a, aStep, b, bStep, dst, count); break;
+      default: runDiv(a, aStep, b, bStep, dst, count);
     }
   } else {
     for (let s = 0; s < count; s++) {
@@ -206,26 +184,82 @@ function binaryLoop(
   }
 }
 
+// One loop per opcode, so the opcode is a constant inside each loop body.
+function runAdd(a: usize, aStep: usize, b: usize, bStep: usize, dst: usize, count: i32): void {
+  binaryRun(OP_ADD, a, aStep, b, bStep, dst, count);
+}
+function runSub(a: usize, aStep: usize, b: usize, bStep: usize, dst: usize, count: i32): void {
+  binaryRun(OP_SUB, a, aStep, b, bStep, dst, count);
+}
+function runMul(a: usize, aStep: usize, b: usize, bStep: usize, dst: usize, count: i32): void {
+  binaryRun(OP_MUL, a, aStep, b, bStep, dst, count);
+}
+function runDiv(a: usize, aStep: usize, b: usize, bStep: usize, dst: usize, count: i32): void {
+  binaryRun(OP_DIV, a, aStep, b, bStep, dst, count);
+}
+
+/**
+ * The binary loop for one compile-time opcode. A constant operand is loaded once; columns are
+ * read at one shared byte index, four steps per iteration, which halves the loop overhead that
+ * dominated add, sub and mul.
+ */
+// @ts-ignore: decorator
+@inline function binaryRun(
+  op: i32, a: usize, aStep: usize, b: usize, bStep: usize, dst: usize, count: i32,
+): void {
+  const bytes = <usize>count << 4;
+  let i: usize = 0;
+  if (aStep == 0) {
+    const va = v128.load(a);
+    for (; i + 64 <= bytes; i += 64) {
+      v128.store(dst + i, binaryVector(op, va, v128.load(b + i)));
+      v128.store(dst + i, binaryVector(op, va, v128.load(b + i, 16)), 16);
+      v128.store(dst + i, binaryVector(op, va, v128.load(b + i, 32)), 32);
+      v128.store(dst + i, binaryVector(op, va, v128.load(b + i, 48)), 48);
+    }
+    for (; i < bytes; i += 16) v128.store(dst + i, binaryVector(op, va, v128.load(b + i)));
+  } else if (bStep == 0) {
+    const vb = v128.load(b);
+    for (; i + 64 <= bytes; i += 64) {
+      v128.store(dst + i, binaryVector(op, v128.load(a + i), vb));
+      v128.store(dst + i, binaryVector(op, v128.load(a + i, 16), vb), 16);
+      v128.store(dst + i, binaryVector(op, v128.load(a + i, 32), vb), 32);
+      v128.store(dst + i, binaryVector(op, v128.load(a + i, 48), vb), 48);
+    }
+    for (; i < bytes; i += 16) v128.store(dst + i, binaryVector(op, v128.load(a + i), vb));
+  } else {
+    for (; i + 64 <= bytes; i += 64) {
+      v128.store(dst + i, binaryVector(op, v128.load(a + i), v128.load(b + i)));
+      v128.store(dst + i, binaryVector(op, v128.load(a + i, 16), v128.load(b + i, 16)), 16);
+      v128.store(dst + i, binaryVector(op, v128.load(a + i, 32), v128.load(b + i, 32)), 32);
+      v128.store(dst + i, binaryVector(op, v128.load(a + i, 48), v128.load(b + i, 48)), 48);
+    }
+    for (; i < bytes; i += 16) {
+      v128.store(dst + i, binaryVector(op, v128.load(a + i), v128.load(b + i)));
+    }
+  }
+}
+
+/** One GP binary primitive on two rows (see GP_PRIMITIVE_SEMANTICS). */
+// @ts-ignore: decorator
+@inline function binaryVector(op: i32, a: v128, b: v128): v128 {
+  switch (op) {
+    case OP_ADD: return f64x2.add(a, b);
+    case OP_SUB: return f64x2.sub(a, b);
+    case OP_MUL: return f64x2.mul(a, b);
+    default: {
+      const safe = f64x2.gt(f64x2.abs(b), broadcast(THRESHOLD));
+      return laneSelect(f64x2.div(a, b), broadcast(ONE), safe);
+    }
+  }
+}
+
 /** dst[s] = op(a[s]) for `count` steps; a constant operand has step 0. */
 function unaryLoop(op: i32, a: usize, aStep: usize, dst: usize, count: i32): void {
   if (ASC_FEATURE_SIMD) {
     switch (op) {
-      case OP_SIN: {
-        if (anyTrigOutOfRange(a, aStep, count)) {
-          runSinChecked(a, aStep, dst, count);
-        } else {
-          runSin(a, aStep, dst, count);
-        }
-        break;
-      }
-      case OP_COS: {
-        if (anyTrigOutOfRange(a, aStep, count)) {
-          runCosChecked(a, aStep, dst, count);
-        } else {
-          runCos(a, aStep, dst, count);
-        }
-        break;
-      }
+      case OP_SIN: runSin(a, aStep, dst, count); break;
+      case OP_COS: runCos(a, aStep, dst, count); break;
       case OP_EXP: runExp(a, aStep, dst, count); break;
       case OP_LOG: runLog(a, aStep, dst, count); break;
       case OP_SQRT: runSqrt(a, aStep, dst, count); break;
@@ -241,22 +275,12 @@ function unaryLoop(op: i32, a: usize, aStep: usize, dst: usize, count: i32): voi
   }
 }
 
-/** Opcodes private to this file: sin and cos for batches with arguments beyond 2^19. */
-const OP_SIN_CHECKED: i32 = -1;
-const OP_COS_CHECKED: i32 = -2;
-
 // One loop per opcode, so the opcode is a constant inside each loop body.
 function runSin(a: usize, aStep: usize, dst: usize, count: i32): void {
   unaryRun(OP_SIN, a, aStep, dst, count);
 }
-function runSinChecked(a: usize, aStep: usize, dst: usize, count: i32): void {
-  unaryRun(OP_SIN_CHECKED, a, aStep, dst, count);
-}
 function runCos(a: usize, aStep: usize, dst: usize, count: i32): void {
   unaryRun(OP_COS, a, aStep, dst, count);
-}
-function runCosChecked(a: usize, aStep: usize, dst: usize, count: i32): void {
-  unaryRun(OP_COS_CHECKED, a, aStep, dst, count);
 }
 function runExp(a: usize, aStep: usize, dst: usize, count: i32): void {
   unaryRun(OP_EXP, a, aStep, dst, count);
@@ -278,67 +302,132 @@ function runTanh(a: usize, aStep: usize, dst: usize, count: i32): void {
 }
 
 /**
- * The unary loop for one compile-time opcode, four steps per iteration so that independent
- * polynomial evaluations overlap (log ran about 5% faster than with two steps on Node 20).
+ * Steps per iteration of op's loop. Independent polynomial evaluations overlap, but more of them
+ * than the 15 vector registers hold spill to the stack; these counts ran fastest on Node 20.
+ */
+// @ts-ignore: decorator
+@inline function unrollOf(op: i32): i32 {
+  return op == OP_SIN || op == OP_COS ? UNROLL_TRIG : op == OP_EXP ? UNROLL_EXP : UNROLL;
+}
+
+/**
+ * The unary loop for one compile-time opcode. Pairs whose lanes the fast vector code cannot
+ * take (see needsFallback) run through unaryFallback, a whole iteration at a time.
  */
 // @ts-ignore: decorator
 @inline function unaryRun(op: i32, a: usize, aStep: usize, dst: usize, count: i32): void {
+  const unroll = unrollOf(op);
   let s = 0;
-  for (; s + 3 < count; s += 4) {
-    const y0 = unaryVector(op, v128.load(a));
-    const y1 = unaryVector(op, v128.load(a + aStep));
-    const y2 = unaryVector(op, v128.load(a + (aStep << 1)));
-    const y3 = unaryVector(op, v128.load(a + aStep * 3));
-    v128.store(dst, y0);
-    v128.store(dst, y1, 16);
-    v128.store(dst, y2, 32);
-    v128.store(dst, y3, 48);
-    a += aStep << 2;
-    dst += 64;
+  if (unroll == 4) {
+    for (; s + 3 < count; s += 4) {
+      const x0 = unaryOperand(op, v128.load(a));
+      const x1 = unaryOperand(op, v128.load(a + aStep));
+      const x2 = unaryOperand(op, v128.load(a + (aStep << 1)));
+      const x3 = unaryOperand(op, v128.load(a + aStep * 3));
+      const rare = v128.or(
+        v128.or(needsFallback(op, x0), needsFallback(op, x1)),
+        v128.or(needsFallback(op, x2), needsFallback(op, x3)),
+      );
+      if (hasFallback(op) && v128.any_true(rare)) {
+        v128.store(dst, unaryFallback(op, x0));
+        v128.store(dst, unaryFallback(op, x1), 16);
+        v128.store(dst, unaryFallback(op, x2), 32);
+        v128.store(dst, unaryFallback(op, x3), 48);
+      } else {
+        const y0 = unaryVector(op, x0);
+        const y1 = unaryVector(op, x1);
+        const y2 = unaryVector(op, x2);
+        const y3 = unaryVector(op, x3);
+        v128.store(dst, y0);
+        v128.store(dst, y1, 16);
+        v128.store(dst, y2, 32);
+        v128.store(dst, y3, 48);
+      }
+      a += aStep << 2;
+      dst += 64;
+    }
+  } else if (unroll == 2) {
+    for (; s + 1 < count; s += 2) {
+      const x0 = unaryOperand(op, v128.load(a));
+      const x1 = unaryOperand(op, v128.load(a + aStep));
+      const rare = v128.or(needsFallback(op, x0), needsFallback(op, x1));
+      if (hasFallback(op) && v128.any_true(rare)) {
+        v128.store(dst, unaryFallback(op, x0));
+        v128.store(dst, unaryFallback(op, x1), 16);
+      } else {
+        const y0 = unaryVector(op, x0);
+        const y1 = unaryVector(op, x1);
+        v128.store(dst, y0);
+        v128.store(dst, y1, 16);
+      }
+      a += aStep << 1;
+      dst += 32;
+    }
   }
   for (; s < count; s++) {
-    v128.store(dst, unaryVector(op, v128.load(a)));
+    const x = unaryOperand(op, v128.load(a));
+    if (hasFallback(op) && v128.any_true(needsFallback(op, x))) {
+      v128.store(dst, unaryFallback(op, x));
+    } else {
+      v128.store(dst, unaryVector(op, x));
+    }
     a += aStep;
     dst += 16;
   }
 }
 
-/** One GP unary primitive on two rows (see GP_PRIMITIVE_SEMANTICS). */
+/** The argument op's vector code takes: exp's argument clamped to EXP_MAX_ARGUMENT. */
 // @ts-ignore: decorator
-@inline function unaryVector(op: i32, v: v128): v128 {
-  switch (op) {
-    case OP_SIN: return vsinFast(v);
-    case OP_SIN_CHECKED: return vsin(v);
-    case OP_COS: return vcosFast(v);
-    case OP_COS_CHECKED: return vcos(v);
-    // pmin(v, limit) is limit < v ? limit : v, so NaN stays NaN.
-    case OP_EXP: return vexpCapped(f64x2.pmin(v, broadcast(EXP_LIMIT)));
-    case OP_LOG: {
-      // Lanes at or below the threshold, and NaN lanes, give 0; clamping them to the
-      // threshold first leaves only positive normal inputs and ∞ for vlogPositiveNormal.
-      const threshold = broadcast(THRESHOLD);
-      const infinity = broadcast(INFINITY);
-      const m = f64x2.abs(v);
-      const safe = f64x2.gt(m, threshold);
-      const value = vlogPositiveNormal(v128.bitselect(m, threshold, safe));
-      const withInfinity = v128.bitselect(infinity, value, f64x2.eq(m, infinity));
-      return v128.and(withInfinity, safe);
-    }
-    case OP_SQRT: return f64x2.sqrt(f64x2.abs(v));
-    case OP_NEG: return f64x2.neg(v);
-    case OP_SQUARE: return f64x2.mul(v, v);
-    default: return vtanh(v);
-  }
+@inline function unaryOperand(op: i32, v: v128): v128 {
+  // pmin(v, limit) is limit < v ? limit : v, so NaN stays NaN.
+  if (op == OP_EXP) return f64x2.pmin(v, broadcast(EXP_LIMIT));
+  return v;
 }
 
-/** Returns true if any of the `count` operand pairs needs Math.sin or Math.cos. */
-function anyTrigOutOfRange(a: usize, aStep: usize, count: i32): bool {
-  let outOfRange = f64x2.splat(0);
-  for (let s = 0; s < count; s++) {
-    outOfRange = v128.or(outOfRange, trigOutOfRange(v128.load(a)));
-    a += aStep;
+/** Whether some arguments of op need unaryFallback. */
+// @ts-ignore: decorator
+@inline function hasFallback(op: i32): bool {
+  return op == OP_SIN || op == OP_COS || op == OP_EXP;
+}
+
+/** A mask of the lanes of x (from unaryOperand) that unaryVector cannot take. */
+// @ts-ignore: decorator
+@inline function needsFallback(op: i32, x: v128): v128 {
+  if (op == OP_SIN || op == OP_COS) return trigOutOfRange(x);
+  if (op == OP_EXP) return expBelowNormal(x);
+  return f64x2.splat(0);
+}
+
+/** op on two rows for every argument, through Math.sin, Math.cos or vexp where needed. */
+// @ts-ignore: decorator
+@inline function unaryFallback(op: i32, x: v128): v128 {
+  if (op == OP_SIN) return vsin(x);
+  if (op == OP_COS) return vcos(x);
+  return vexp(x);
+}
+
+/** One GP unary primitive on two rows (see GP_PRIMITIVE_SEMANTICS), x from unaryOperand. */
+// @ts-ignore: decorator
+@inline function unaryVector(op: i32, x: v128): v128 {
+  switch (op) {
+    case OP_SIN: return vsinFast(x);
+    case OP_COS: return vcosFast(x);
+    case OP_EXP: return vexpNormal(x);
+    case OP_LOG: {
+      // Lanes at or below the threshold, and NaN lanes, give 0 through the final mask, so
+      // vlogPositiveNormal's value there does not matter. It gives 1024 · ln 2 for ∞, which
+      // adding ∞ corrects.
+      const infinity = broadcast(INFINITY);
+      const m = f64x2.abs(x);
+      const value = vlogPositiveNormal(m);
+      const infinite = v128.and(f64x2.eq(m, infinity), infinity);
+      return v128.and(f64x2.add(value, infinite), f64x2.gt(m, broadcast(THRESHOLD)));
+    }
+    case OP_SQRT: return f64x2.sqrt(f64x2.abs(x));
+    case OP_NEG: return f64x2.neg(x);
+    case OP_SQUARE: return f64x2.mul(x, x);
+    default: return vtanh(x);
   }
-  return v128.any_true(outOfRange);
 }
 
 // @ts-ignore: decorator
