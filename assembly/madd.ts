@@ -14,3 +14,13 @@
   if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_nmadd(a, b, c);
   return f64x2.sub(c, f64x2.mul(a, b));
 }
+
+/**
+ * Returns a where the lane mask is all ones and b where it is all zeros, for masks from
+ * comparisons. Built with relaxed SIMD it may compile to one blend instruction.
+ */
+// @ts-ignore: decorator
+@inline export function laneSelect(a: v128, b: v128, mask: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return i64x2.relaxed_laneselect(a, b, mask);
+  return v128.bitselect(a, b, mask);
+}

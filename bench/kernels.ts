@@ -11,6 +11,7 @@ import {
   createWasmKernels,
   jsKernels,
   loadWasmInstance,
+  relaxedSimdSupported,
 } from '../src/kernels/index.js';
 import type { GpProgramBatch, Kernels, WasmVariant } from '../src/kernels/index.js';
 import { randomGpBatch } from '../src/kernels/js/random-programs.js';
@@ -195,13 +196,16 @@ function main(): void {
     }
   }
 
-  console.log('\nGP primitive cost, ns per row (release build)');
-  const release = createWasmKernels('release');
-  const costs: string[] = [];
-  for (let op = GpOp.Add; op <= GpOp.Tanh; op++) {
-    costs.push(`${GpOp[op]} ${benchPrimitive(release, x, op).toFixed(2)}`);
+  console.log('\nGP primitive cost, ns per row');
+  const variants: WasmVariant[] = relaxedSimdSupported() ? ['relaxed', 'release'] : ['release'];
+  for (const variant of variants) {
+    const kernels = createWasmKernels(variant);
+    const costs: string[] = [];
+    for (let op = GpOp.Add; op <= GpOp.Tanh; op++) {
+      costs.push(`${GpOp[op]} ${benchPrimitive(kernels, x, op).toFixed(2)}`);
+    }
+    console.log(`  ${variant}: ${costs.join(', ')}`);
   }
-  console.log(`  ${costs.join(', ')}`);
 }
 
 main();

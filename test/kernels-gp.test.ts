@@ -113,7 +113,7 @@ describe.each(WASM_VARIANTS)('%s build gp evaluator', (variant) => {
   const wasm = createWasmKernels(variant, { smallInputsToJs: false });
   const nFeatures = 8;
   // 301 rows: not a multiple of the two-row SIMD step, so the last column is read one past its
-  // end; 513 rows: crosses two 256-row batches.
+  // end; 513 rows: crosses from one 512-row batch into a second.
   const rowCounts = [1, 301, 513];
 
   const named = (ops: GpOp[]): [string, GpOp][] => ops.map((op) => [GpOp[op], op]);
@@ -174,6 +174,39 @@ describe.each(WASM_VARIANTS)('%s build gp evaluator', (variant) => {
     expect(counts.nonFinite / actual.length, summary).toBeLessThan(1e-3);
     expect(counts.numeric / actual.length, summary).toBeLessThan(5e-3);
     expect(counts.identical / actual.length, summary).toBeGreaterThan(0.8);
+  });
+
+  test('unary after another node matches two passes', () => {
+    // The SIMD builds run some node pairs (any primitive, then a unary one on its value) in one
+    // loop. Each value must equal the one the second node gives on the first node's output.
+    const firsts = [...BINARY, GpOp.Sin, GpOp.Cos, GpOp.Exp, GpOp.Log, GpOp.Sqrt];
+    const seconds = [GpOp.Sin, GpOp.Cos, GpOp.Exp, GpOp.Log, GpOp.Sqrt];
+    // 301 rows: an odd number of two-row steps; 513 rows: a one-row second batch.
+    for (const nRows of [301, 513]) {
+      const x = makeData(new Rng(`gp-pairs-${nRows}`), nRows, nFeatures);
+      const evaluator = wasm.createGpEvaluator(x, nRows, nFeatures);
+      for (const first of firsts) {
+        const operandSets: [GpOp, number][][] = BINARY.includes(first)
+          ? [
+              [[GpOp.Var, 0], [GpOp.Var, 1]],
+              [[GpOp.Var, 2], [GpOp.Const, 0]],
+              [[GpOp.Const, 1], [GpOp.Var, 3]],
+            ]
+          : [[[GpOp.Var, 4]]];
+        for (const operands of operandSets) {
+          const inner = evaluator.evaluate(batchOf([[...operands, [first, 0]]], [0.0005, -3.5]));
+          const outer = wasm.createGpEvaluator(inner, nRows, 1);
+          for (const second of seconds) {
+            const pair = batchOf([[...operands, [first, 0], [second, 0]]], [0.0005, -3.5]);
+            const together = evaluator.evaluate(pair);
+            const apart = outer.evaluate(batchOf([[[GpOp.Var, 0], [second, 0]]], []));
+            const mismatch = describeMismatch(firstBitMismatch(together, apart));
+            const where = `${GpOp[first]} then ${GpOp[second]}, ${nRows} rows`;
+            expect(mismatch, `${where}, operands ${JSON.stringify(operands)}`).toBe('none');
+          }
+        }
+      }
+    }
   });
 
   test('evaluate writes into out and rejects a short out', () => {
