@@ -80,14 +80,18 @@ export function gpEvaluate(
     for (let q = 0; q < nPrograms; q++) {
       const start = load<i32>(offsets + <usize>q * 4);
       const end = load<i32>(offsets + <usize>q * 4, 4);
-      runProgram(
-        x, nRows, r0, len, ops, args, consts, start, end, scratch, cells, pointers, steps, maxDepth,
-      );
       const dst = out + (<usize>q * <usize>nRows + <usize>r0) * 8;
+      // The SIMD loops write whole pairs of rows, so the last nodes write into out directly
+      // only when the batch has an even number of rows.
+      const direct = !ASC_FEATURE_SIMD || (len & 1) == 0 ? dst : 0;
+      runProgram(
+        x, nRows, r0, len, ops, args, consts, start, end, scratch, cells, pointers, steps,
+        maxDepth, direct,
+      );
       const src = <usize>load<u32>(pointers);
       if (load<u32>(steps) == 0) {
         fillF64(dst, load<f64>(src), len);
-      } else {
+      } else if (src != dst) {
         memory.copy(dst, src, <usize>len * 8);
       }
     }
@@ -101,12 +105,15 @@ function fillF64(dst: usize, value: f64, len: i32): void {
 /**
  * Runs nodes start .. end − 1 on rows r0 .. r0 + len − 1. Stack slot s is described by
  * pointers[s] (first value) and steps[s] (bytes per step, 0 for a constant). On return, slot 0
- * describes the program's values.
+ * describes the program's values. When `direct` is not 0, the last two nodes write their rows
+ * there instead of into a stack buffer, which saves copying the result. Both may: the last
+ * node can be a unary node fused into the one before it, and the one before the last node
+ * is then read and overwritten in place, row by row.
  */
 function runProgram(
   x: usize, nRows: i32, r0: i32, len: i32, ops: usize, args: usize, consts: usize,
   start: i32, end: i32, buffers: usize, cells: usize, pointers: usize, steps: usize,
-  maxDepth: i32,
+  maxDepth: i32, direct: usize,
 ): void {
   const nSteps = ASC_FEATURE_SIMD ? (len + 1) >> 1 : len;
   let top: i32 = -1;
@@ -135,7 +142,8 @@ function runProgram(
       const b = binary ? top + 1 : top;
       // A unary node right after this one takes this node's value as its operand.
       const next = p + 1 < end ? load<i32>(ops + <usize>(p + 1) * 4) : OP_CONST;
-      if (applyNode(op, next, top, b, nSteps, buffers, cells, pointers, steps)) p++;
+      const target = p + 2 >= end ? direct : 0;
+      if (applyNode(op, next, top, b, nSteps, buffers, cells, pointers, steps, target)) p++;
     }
   }
 }
@@ -149,7 +157,7 @@ function runProgram(
 // @ts-ignore: decorator
 @inline function applyNode(
   op: i32, next: i32, a: i32, b: i32, nSteps: i32, buffers: usize, cells: usize,
-  pointers: usize, steps: usize,
+  pointers: usize, steps: usize, target: usize,
 ): bool {
   const aPtr = <usize>load<u32>(pointers + <usize>a * 4);
   const aStep = <usize>load<u32>(steps + <usize>a * 4);
@@ -160,6 +168,8 @@ function runProgram(
   if ((aStep | bStep) == 0) {
     dst = cells + <usize>a * 16;
     count = 1;
+  } else if (target != 0) {
+    dst = target;
   } else {
     dst = buffers + <usize>(a * GP_BATCH_ROWS) * 8;
   }
