@@ -106,9 +106,9 @@ function fillF64(dst: usize, value: f64, len: i32): void {
  * Runs nodes start .. end − 1 on rows r0 .. r0 + len − 1. Stack slot s is described by
  * pointers[s] (first value) and steps[s] (bytes per step, 0 for a constant). On return, slot 0
  * describes the program's values. When `direct` is not 0, the last two nodes write their rows
- * there instead of into a stack buffer, which saves copying the result. Both may: the last
- * node can be a unary node fused into the one before it, and the one before the last node
- * is then read and overwritten in place, row by row.
+ * there instead of into a stack buffer, which saves copying the result. The last node may be
+ * fused into the one before it, and otherwise it reads that node's rows in place, each row
+ * before overwriting it.
  */
 function runProgram(
   x: usize, nRows: i32, r0: i32, len: i32, ops: usize, args: usize, consts: usize,
