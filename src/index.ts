@@ -32,7 +32,11 @@ export {
 export {
   fitSymbolicRegression,
   parseInfix,
+  parseInfixExpr,
+  programToExpr,
+  exprToProgram,
   simplify,
+  type Expr,
   type SymbolicRegressionModel,
   type SymbolicRegressionOptions,
   type RegressionData,

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ExperimentCommands } from '../src/cli/commands.js';
@@ -191,6 +191,19 @@ describe('experiment command line', () => {
     expect(result.code).toBe(2);
     expect(result.stderrLines).toHaveLength(1);
     expect(result.stderrLines[0]).toContain(missing);
+  });
+
+  it('--out below a file', async () => {
+    const file = join(root, 'plain-file');
+    writeFileSync(file, 'not a folder\n');
+    const out = join(file, 'study');
+    const { deps } = inProcessRunner();
+    const result = await run(['experiment', '--data-dir', dataDir, '--quick', '--out', out], deps);
+    expect(result.code).toBe(2);
+    expect(result.stderrLines).toEqual([
+      `jacdistill: experiment: cannot create the --out folder ${out} (ENOTDIR); ` +
+        'choose a path whose parent folders are writable folders',
+    ]);
   });
 });
 

@@ -193,6 +193,34 @@ describe('runCli invalid options', () => {
   it('help for an unknown command', async () => {
     await expectUsageError(['help', 'train'], 'no help for unknown command "train"');
   });
+
+  it('help for help', async () => {
+    const result = await run(['help', 'help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: jacdistill <command> [options]');
+  });
+});
+
+describe('runCli kernel settings', () => {
+  const cases: [string, string, string][] = [
+    ['JACDISTILL_KERNELS', 'bogus', "JACDISTILL_KERNELS must be 'js' or 'wasm', got 'bogus'"],
+    ['JACDISTILL_RELAXED_SIMD', 'yes', "JACDISTILL_RELAXED_SIMD must be 0 or 1, got 'yes'"],
+  ];
+  const commands = [
+    ['demo'],
+    ['distill', '--data', 'absent.csv'],
+    ['sr', '--data', 'absent.csv'],
+    ['experiment', '--data-dir', 'absent', '--out', 'absent-out'],
+    ['bench', '--quick'],
+  ];
+  it.each(cases)('%s=%s stops before any work', async (name, value, message) => {
+    for (const argv of commands) {
+      const result = await run(argv, unreachablePipeline, { [name]: value });
+      expect(result.code, argv[0]).toBe(2);
+      expect(result.stderrLines, argv[0]).toHaveLength(1);
+      expect(result.stderrLines[0], argv[0]).toContain(`jacdistill: ${message}; unset it`);
+    }
+  });
 });
 
 describe('runCli bad input data', () => {

@@ -1,6 +1,7 @@
 // Entry point shared by the bin and the tests: dispatches argv to a command and maps errors to
 // exit codes (0 success, 2 invalid option or input, 1 anything else).
 import { InputError } from '../core/errors.js';
+import { checkKernelEnvironment } from '../kernels/index.js';
 import { parseCommandLine } from './args.js';
 import {
   COMMANDS,
@@ -88,6 +89,7 @@ async function dispatch(argv: readonly string[], io: CliIo, deps: CliDeps): Prom
     io.stdout.write(formatCommandHelp(command));
     return EXIT_OK;
   }
+  checkKernelEnvironment(io.env ?? process.env);
   const ctx: CommandContext = {
     out: (text) => io.stdout.write(text),
     log: (line) => io.stderr.write(`${line}\n`),
@@ -100,7 +102,7 @@ async function dispatch(argv: readonly string[], io: CliIo, deps: CliDeps): Prom
 }
 
 function helpFor(commandName: string | undefined): string {
-  if (commandName === undefined) return formatMainHelp(COMMANDS);
+  if (commandName === undefined || commandName === 'help') return formatMainHelp(COMMANDS);
   const command = COMMANDS.find((c) => c.name === commandName);
   if (command === undefined) {
     const names = COMMANDS.map((c) => c.name).join(', ');

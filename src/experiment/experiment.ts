@@ -151,7 +151,18 @@ function ensureFolder(dir: string): void {
   if (existsSync(dir) && !statSync(dir).isDirectory()) {
     throw new InputError(`experiment: --out ${dir} is a file, expected a folder`);
   }
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR' || code === 'EEXIST' || code === 'EACCES' || code === 'EROFS') {
+      throw new InputError(
+        `experiment: cannot create the --out folder ${dir} (${code}); ` +
+          'choose a path whose parent folders are writable folders',
+      );
+    }
+    throw err;
+  }
 }
 
 /**

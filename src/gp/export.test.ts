@@ -46,6 +46,12 @@ describe('gp export', () => {
       'x',
     ]);
     expect(pythonNames(2, ['a b', 'a-b'])).toEqual(['a_b', 'a_b_2']);
+    expect(pythonNames(4, ['lambda', 'sympy', 'expr', 'lambda_'])).toEqual([
+      'lambda_',
+      'sympy_',
+      'expr_',
+      'lambda__2',
+    ]);
   });
 
   test('sympy script declares symbols and expr', () => {

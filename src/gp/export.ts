@@ -135,12 +135,25 @@ export interface SympyOptions {
   readonly protectedOps?: boolean;
 }
 
-/** Python identifiers for the features: invalid characters become '_', duplicates get a suffix. */
+/** Python keywords, and the names the sympy script itself binds. */
+const PYTHON_RESERVED = new Set([
+  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class',
+  'continue', 'def', 'del', 'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if',
+  'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try',
+  'while', 'with', 'yield', 'sympy', 'expr',
+]);
+
+/**
+ * Python identifiers for the features: invalid characters become '_', a reserved name gets a
+ * trailing '_', and duplicates get a suffix.
+ */
 export function pythonNames(nFeatures: number, featureNames?: readonly string[]): string[] {
   const seen = new Set<string>();
   return Array.from({ length: nFeatures }, (_, j) => {
     let name = featureName(j, featureNames).replace(/[^A-Za-z0-9_]/g, '_');
     if (!/^[A-Za-z_]/.test(name)) name = `_${name}`;
+    // A keyword would not parse, and `sympy` or `expr` would shadow the script's own names.
+    if (PYTHON_RESERVED.has(name)) name = `${name}_`;
     let unique = name;
     for (let k = 2; seen.has(unique); k++) unique = `${name}_${k}`;
     seen.add(unique);

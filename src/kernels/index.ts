@@ -5,7 +5,7 @@ import { InputError } from '../core/errors.js';
 import { jsKernels } from './js/index.js';
 import type { Kernels } from './types.js';
 import { createWasmKernels } from './wasm.js';
-import { defaultVariant } from './wasm-module.js';
+import { checkRelaxedSetting, defaultVariant } from './wasm-module.js';
 
 export type {
   BinaryKernel,
@@ -50,18 +50,31 @@ export function getKernels(): Kernels {
   // Outside Node (a browser bundle) there is no process object and no override.
   const env = typeof process === 'undefined' ? undefined : process.env;
   const forced = env?.JACDISTILL_KERNELS ?? '';
-  if (forced !== '' && forced !== 'js' && forced !== 'wasm') {
-    throw new InputError(
-      `getKernels: JACDISTILL_KERNELS must be 'js' or 'wasm', got '${forced}'; ` +
-        'unset it to choose automatically',
-    );
-  }
+  checkKernelsSetting(forced);
   let kernels = selected.get(forced);
   if (kernels === undefined) {
     kernels = forced === 'js' ? jsKernels : loadWasmOrFallBack(forced === 'wasm');
     selected.set(forced, kernels);
   }
   return kernels;
+}
+
+/**
+ * Throws InputError when JACDISTILL_KERNELS or JACDISTILL_RELAXED_SIMD in env has a value the
+ * kernels would reject later, so that a command can stop before any work.
+ */
+export function checkKernelEnvironment(env: Record<string, string | undefined>): void {
+  checkKernelsSetting(env.JACDISTILL_KERNELS ?? '');
+  checkRelaxedSetting(env.JACDISTILL_RELAXED_SIMD);
+}
+
+function checkKernelsSetting(forced: string): void {
+  if (forced !== '' && forced !== 'js' && forced !== 'wasm') {
+    throw new InputError(
+      `JACDISTILL_KERNELS must be 'js' or 'wasm', got '${forced}'; ` +
+        'unset it to choose automatically',
+    );
+  }
 }
 
 function loadWasmOrFallBack(required: boolean): Kernels {

@@ -32,13 +32,18 @@ let relaxedSupport: boolean | undefined;
 export function relaxedSimdSupported(): boolean {
   if (relaxedSupport !== undefined) return relaxedSupport;
   const setting = typeof process === 'undefined' ? undefined : process.env.JACDISTILL_RELAXED_SIMD;
+  checkRelaxedSetting(setting);
+  relaxedSupport = setting !== '0' && enableRelaxedSimd();
+  return relaxedSupport;
+}
+
+/** Throws InputError unless a JACDISTILL_RELAXED_SIMD value is unset, empty, 0 or 1. */
+export function checkRelaxedSetting(setting: string | undefined): void {
   if (setting !== undefined && setting !== '' && setting !== '0' && setting !== '1') {
     throw new InputError(
       `JACDISTILL_RELAXED_SIMD must be 0 or 1, got '${setting}'; unset it to detect support`,
     );
   }
-  relaxedSupport = setting !== '0' && enableRelaxedSimd();
-  return relaxedSupport;
 }
 
 /** Returns whether the relaxed build validates, setting the V8 flag first if it does not. */
