@@ -362,7 +362,11 @@ const LOG_COEFFS = memory.data<f64>([
   return i64x2.gt_s(f64x2.abs(x), broadcast(TRIG_MAX_ARGUMENT));
 }
 
-/** sin x on both lanes, for every input; lanes out of range use Math.sin. */
+/**
+ * sin x on both lanes, for every input; lanes out of range use Math.sin. vsin and vcos are
+ * exported for gp-eval.ts only, never from the module, so asconfig.json turns off warning
+ * AS112 (v128 values crossing to JavaScript) that their signatures raise.
+ */
 export function vsin(x: v128): v128 {
   if (v128.any_true(trigOutOfRange(x))) {
     const x0 = Math.sin(f64x2.extract_lane(x, 0));

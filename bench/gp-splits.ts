@@ -8,6 +8,7 @@
 //   node dist/bench/gp-splits.js <splits directory> [dataset ...] [--seeds 3] [--time S]
 //     [--workers 1] [--population N] [--generations N] [--no-constants] [--set name=JSON ...]
 import { join } from 'node:path';
+import { InputError } from '../src/core/errors.js';
 import { fitSr } from '../src/distill/sr.js';
 import { loadCsv, r2Score, type Dataset } from '../src/data/index.js';
 import type { SymbolicRegressionOptions } from '../src/gp/index.js';
@@ -147,7 +148,12 @@ function parseArgs(argv: string[]): {
     gp.constantOptimisation = false;
   }
   const [dir, ...chosen] = args;
-  if (dir === undefined) throw new Error('gp-splits: a splits directory expected, got none');
+  if (dir === undefined) {
+    throw new InputError(
+      'gp-splits: missing splits directory; usage: node dist/bench/gp-splits.js SPLITS_DIR ' +
+        '[dataset ...] [--seeds N] [--time S]',
+    );
+  }
   const datasets = chosen.length > 0 ? chosen : DEFAULT_DATASETS;
   return { dir, datasets, nSeeds, timeLimitSeconds, gp };
 }
@@ -197,4 +203,10 @@ function main(): void {
   console.log(`\nBeats OLS on ${beatsOls} of ${datasets.length} data sets (medians over splits).`);
 }
 
-main();
+try {
+  main();
+} catch (err) {
+  if (!(err instanceof InputError)) throw err;
+  console.error(err.message);
+  process.exitCode = 2;
+}

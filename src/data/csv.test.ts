@@ -169,6 +169,17 @@ describe('loadCsv rejects bad input', () => {
     }
   });
 
+  it('infinity asks for finite values', () => {
+    for (const cell of ['Infinity', '-inf', '+INF']) {
+      const rows = dataLines(MIN_ROWS);
+      rows[2] = `${cell},5,6`;
+      const path = writeCsv('infinite.csv', ['a,b,y', ...rows].join('\n'));
+      const message = inputErrorOf(() => loadCsv(path));
+      expect(message).toContain(`expected a finite number, got ${JSON.stringify(cell)}`);
+      expect(message).toContain('remove the rows with infinite values or replace them');
+    }
+  });
+
   it('row with too few cells', () => {
     const rows = dataLines(MIN_ROWS);
     rows[2] = '2,5';

@@ -180,6 +180,12 @@ function parseCell(cell: string, path: string, line: number, column: string): nu
       `${where}: expected a number, got ${found}; remove rows with missing values or fill them in`,
     );
   }
+  if (/^[+-]?(inf|infinity)$/i.test(text)) {
+    throw new InputError(
+      `${where}: expected a finite number, got ${showCell(text)}; ` +
+        'remove the rows with infinite values or replace them',
+    );
+  }
   if (!NUMBER_PATTERN.test(text)) {
     throw new InputError(
       `${where}: expected a number, got ${showCell(text)}; every column must be numeric, ` +

@@ -240,6 +240,8 @@ function budgetSection(report: ExperimentReport): string[] {
   const { teacher, student, datasetMaxRows } = report.budgets;
   const runs = Math.max(1, report.runs.finished);
   const perRun = (seconds: number): string => (seconds / runs).toFixed(2);
+  // Whole seconds, except below 10 s, where they would round a real cost to 0.
+  const totalSeconds = (seconds: number): string => seconds.toFixed(seconds < 10 ? 2 : 0);
   const rows: [string, string][] = [
     ['rows per dataset (seeded subsample before the split)', `${datasetMaxRows}`],
     ['teacher hidden layers', teacher.hidden.join(' × ')],
@@ -260,7 +262,7 @@ function budgetSection(report: ExperimentReport): string[] {
     '',
     `Measured over ${report.runs.finished} finished runs: teacher ` +
       `${perRun(report.seconds.teacher)} s per run, student ${perRun(report.seconds.student)} s ` +
-      `per run, seed-control students ${report.seconds.seedControl.toFixed(0)} s in total ` +
+      `per run, seed-control students ${totalSeconds(report.seconds.seedControl)} s in total ` +
       '(single-thread seconds, summed over workers).',
     '',
   ];
