@@ -4,8 +4,9 @@
 // coefficients to f64, their approximation error is below 2^-54 relative to the result on
 // that interval, so rounding dominates: the tests measure at most 3 ulp against V8's Math.
 // Polynomials use Horner's rule in the relaxed build (exp's split into even and odd halves)
-// and Estrin's scheme otherwise (see HORNER). vexp, vlog and vtanh are branch-free for every input. sin and cos reduce
-// |x| ≤ 2^19 only, and callers route larger or non-finite arguments to Math.
+// and Estrin's scheme otherwise (see HORNER). vexp, vlog and vtanh are branch-free for every
+// input. sin and cos reduce |x| ≤ 2^19 only, and callers route larger or non-finite arguments
+// to Math.
 // These functions are reachable only when ASC_FEATURE_SIMD is true; the scalar build calls
 // Math directly.
 //
@@ -101,11 +102,12 @@ const LOG_COEFFS = memory.data<f64>([
 }
 
 /**
- * (e^r − 1 − r) / r² for |r| ≤ 0.3467, given r and r²: a degree-9 fit in r (see HORNER for
- * the evaluation order). In the relaxed build, the even and odd coefficients form two Horner
- * chains in r², joined by one multiply-add. That takes as many multiply-adds as one chain in r,
- * and its dependency chain is four steps shorter: exp ran about 5% faster (Node 20, Zen 4). With f64 coefficients, 1 + r + r² · expPoly(r) is within 1.7e-17 of e^r,
- * relative (checked at 2001 points in 50-digit arithmetic).
+ * (e^r − 1 − r) / r² for |r| ≤ 0.3467, given r and r²: a degree-9 fit in r. With f64
+ * coefficients, 1 + r + r² · expPoly(r) is within 1.7e-17 of e^r, relative (checked at 2001
+ * points in 50-digit arithmetic). In the relaxed build, the even and odd coefficients form two
+ * Horner chains in r², joined by one multiply-add. That takes as many multiply-adds as one
+ * chain in r, and its dependency chain is four steps shorter: exp ran about 5% faster (Node 20,
+ * Zen 4). Other builds use Estrin's scheme (see HORNER).
  */
 // @ts-ignore: decorator
 @inline function expPoly(r: v128, r2: v128): v128 {
