@@ -34,12 +34,12 @@ const THRESHOLD = memory.data<f64>([PROTECTION_THRESHOLD]);
 const EXP_LIMIT = memory.data<f64>([EXP_MAX_ARGUMENT]);
 const INFINITY = memory.data<f64>([Infinity]);
 const ONE = memory.data<f64>([1.0]);
-// Bits of PROTECTION_THRESHOLD and of the largest finite f64.
-const THRESHOLD_BITS: u64 = 0x3f50624dd2f1a9fc;
-const MAX_FINITE_BITS: u64 = 0x7fefffffffffffff;
+const THRESHOLD_BITS: u64 = reinterpret<u64>(PROTECTION_THRESHOLD);
+const MAX_FINITE_BITS: u64 = reinterpret<u64>(f64.MAX_VALUE);
 // Adding LOG_RANGE_SHIFT to the bits of |a| maps the first value above the threshold to the
-// smallest i64, and bits at or below the threshold wrap around to the largest. One signed
-// comparison with LOG_RANGE_LIMIT then finds the lanes outside (threshold, largest finite].
+// smallest i64, and bits at or below the threshold wrap around to the top of the i64 range.
+// One signed comparison with LOG_RANGE_LIMIT then finds the lanes outside
+// (threshold, largest finite].
 const LOG_RANGE_SHIFT = memory.data<u64>([0x8000000000000000 - THRESHOLD_BITS - 1]);
 const LOG_RANGE_LIMIT = memory.data<u64>([
   0x8000000000000000 + (MAX_FINITE_BITS - THRESHOLD_BITS - 1),
@@ -395,8 +395,9 @@ function runTanh(a: usize, aStep: usize, dst: usize, count: i32): void {
 @inline function needsFallback(op: i32, x: v128): v128 {
   if (op == OP_SIN || op == OP_COS) return trigOutOfRange(x);
   if (op == OP_EXP) return expBelowNormal(x);
-  // log takes |a| at or below the threshold, ∞ and NaN apart. Compared as integers, the bits
-  // of non-negative f64s order like their values, and those of ∞ and NaN lie above all others.
+  // log sends |a| at or below the threshold, ∞ and NaN to the fallback. Compared as integers,
+  // the bits of non-negative f64s order like their values, and those of ∞ and NaN lie above
+  // all others.
   if (op == OP_LOG) {
     return i64x2.gt_s(i64x2.add(x, broadcast(LOG_RANGE_SHIFT)), broadcast(LOG_RANGE_LIMIT));
   }
