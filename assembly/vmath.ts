@@ -3,9 +3,10 @@
 // coefficients are Chebyshev fits (mpmath.chebyfit at 50 digits). After rounding the
 // coefficients to f64, their approximation error is below 2^-54 relative to the result on
 // that interval, so rounding dominates: the tests measure at most 3 ulp against V8's Math.
-// Polynomials use Horner's rule in the relaxed build and Estrin's scheme otherwise (see
-// HORNER). vexp, vlog and vtanh are branch-free for every input. sin and cos reduce
-// |x| ≤ 2^19 only, and callers route larger or non-finite arguments to Math.
+// Polynomials use Horner's rule in the relaxed build (exp's split into even and odd halves)
+// and Estrin's scheme otherwise (see HORNER). vexp, vlog and vtanh are branch-free for every
+// input. sin and cos reduce |x| ≤ 2^19 only, and callers route larger or non-finite arguments
+// to Math.
 // These functions are reachable only when ASC_FEATURE_SIMD is true; the scalar build calls
 // Math directly.
 //
@@ -65,7 +66,6 @@ const TWO_52_BITS = memory.data<u64>([0x4330000000000000]);
 const EXPONENT_MASK = memory.data<u64>([0x7ff0000000000000]);
 // 2^52 − 1 − (mantissa bits of √2): see logMantissa.
 const SQRT2_CARRY = memory.data<u64>([0x95f619980c432]);
-const ONE_BITS = memory.data<u64>([0x3ff0000000000000]);
 const SIGN_MASK = memory.data<u64>([0x8000000000000000]);
 
 // Polynomial coefficients, lowest degree first (see each polynomial's comment).
@@ -102,22 +102,25 @@ const LOG_COEFFS = memory.data<f64>([
 }
 
 /**
- * (e^r − 1 − r) / r² for |r| ≤ 0.3467, given r and r²: a degree-9 fit in r (see HORNER for
- * the evaluation order). With f64 coefficients, 1 + r + r² · expPoly(r) is within 1.7e-17 of e^r,
- * relative (checked at 2001 points in 50-digit arithmetic).
+ * (e^r − 1 − r) / r² for |r| ≤ 0.3467, given r and r²: a degree-9 fit in r. With f64
+ * coefficients, 1 + r + r² · expPoly(r) is within 1.7e-17 of e^r, relative (checked at 2001
+ * points in 50-digit arithmetic). In the relaxed build, the even and odd coefficients form two
+ * Horner chains in r², joined by one multiply-add. That takes as many multiply-adds as one
+ * chain in r, and its dependency chain is four steps shorter: exp ran about 5% faster (Node 20,
+ * Zen 4). Other builds use Estrin's scheme (see HORNER).
  */
 // @ts-ignore: decorator
 @inline function expPoly(r: v128, r2: v128): v128 {
   if (HORNER) {
-    let p = madd(coeff(EXP_COEFFS, 9), r, coeff(EXP_COEFFS, 8));
-    p = madd(p, r, coeff(EXP_COEFFS, 7));
-    p = madd(p, r, coeff(EXP_COEFFS, 6));
-    p = madd(p, r, coeff(EXP_COEFFS, 5));
-    p = madd(p, r, coeff(EXP_COEFFS, 4));
-    p = madd(p, r, coeff(EXP_COEFFS, 3));
-    p = madd(p, r, coeff(EXP_COEFFS, 2));
-    p = madd(p, r, coeff(EXP_COEFFS, 1));
-    return madd(p, r, coeff(EXP_COEFFS, 0));
+    let odd = madd(coeff(EXP_COEFFS, 9), r2, coeff(EXP_COEFFS, 7));
+    let even = madd(coeff(EXP_COEFFS, 8), r2, coeff(EXP_COEFFS, 6));
+    odd = madd(odd, r2, coeff(EXP_COEFFS, 5));
+    even = madd(even, r2, coeff(EXP_COEFFS, 4));
+    odd = madd(odd, r2, coeff(EXP_COEFFS, 3));
+    even = madd(even, r2, coeff(EXP_COEFFS, 2));
+    odd = madd(odd, r2, coeff(EXP_COEFFS, 1));
+    even = madd(even, r2, coeff(EXP_COEFFS, 0));
+    return madd(odd, r, even);
   }
   const r4 = f64x2.mul(r2, r2);
   const r8 = f64x2.mul(r4, r4);
@@ -250,7 +253,9 @@ const LOG_COEFFS = memory.data<f64>([
  */
 // @ts-ignore: decorator
 @inline function logMantissa(x: v128, t: v128): v128 {
-  return i64x2.add(i64x2.sub(x, v128.and(t, broadcast(EXPONENT_MASK))), broadcast(ONE_BITS));
+  // Adding the bits of 1.0 restores the exponent bias. ONE also serves as the f64 1.0 in
+  // logOfParts, and one constant for both uses leaves V8 one more free vector register.
+  return i64x2.add(i64x2.sub(x, v128.and(t, broadcast(EXPONENT_MASK))), broadcast(ONE));
 }
 
 /** The exponent e of logMantissa as f64 lanes, from t = bits of x + SQRT2_CARRY. */
