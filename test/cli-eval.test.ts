@@ -2,19 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCaptured } from './cli-helpers.js';
+import { expectUsageError as expectCliUsageError, runCaptured } from './cli-helpers.js';
 
 const run = runCaptured;
 
 async function expectUsageError(argv: string[], ...parts: string[]): Promise<string> {
-  const result = await run(argv);
-  expect(result.code, `exit code for ${argv.join(' ')}`).toBe(2);
-  expect(result.stdout).toBe('');
-  expect(result.stderrLines).toHaveLength(1);
-  const line = result.stderrLines[0];
-  expect(line.startsWith('jacdistill: ')).toBe(true);
-  for (const part of parts) expect(line).toContain(part);
-  return line;
+  return expectCliUsageError(argv, {}, ...parts);
 }
 
 interface Score {

@@ -7,7 +7,7 @@ import { experimentCommand, reportCommand } from '../src/experiment/index.js';
 import type { ExperimentOptions } from '../src/experiment/options.js';
 import type { RunFunction, RunTask } from '../src/experiment/types.js';
 import { makeTempDir, writeFakeRunModule, writeRegressionCsv } from './experiment-fixtures.js';
-import { runCaptured } from './cli-helpers.js';
+import { expectUsageError as expectCliUsageError, runCaptured } from './cli-helpers.js';
 
 const run = runCaptured;
 
@@ -55,14 +55,7 @@ const unreachableRunner: CliDeps = {
 };
 
 async function expectUsageError(argv: string[], ...parts: string[]): Promise<string> {
-  const result = await run(argv, unreachableRunner);
-  expect(result.code, `exit code for ${argv.join(' ')}`).toBe(2);
-  expect(result.stdout).toBe('');
-  expect(result.stderrLines).toHaveLength(1);
-  const line = result.stderrLines[0];
-  expect(line.startsWith('jacdistill: ')).toBe(true);
-  for (const part of parts) expect(line).toContain(part);
-  return line;
+  return expectCliUsageError(argv, unreachableRunner, ...parts);
 }
 
 let outCounter = 0;

@@ -3,37 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LAMBDAS, type DistillFn } from '../src/cli/commands.js';
-import { runCli, type CliDeps } from '../src/cli/run.js';
+import type { CliDeps } from '../src/cli/run.js';
 import type { Dataset } from '../src/data/dataset.js';
 import { MIN_ROWS } from '../src/data/csv.js';
+import { expectUsageError as expectCliUsageError, runCaptured } from './cli-helpers.js';
 import type { DistillOptions, DistillReport } from '../src/distill/pipeline.js';
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  stderrLines: string[];
-}
-
-async function run(
-  argv: string[],
-  deps: CliDeps = {},
-  env: Record<string, string> = {},
-): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(
-    argv,
-    {
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: (text: string) => (stderr += text) },
-      env,
-    },
-    deps,
-  );
-  const stderrLines = stderr.split('\n').filter((line) => line !== '');
-  return { code, stdout, stderr, stderrLines };
-}
+const run = runCaptured;
 
 /** A pipeline loader that must never be reached: error paths fail before the pipeline runs. */
 const unreachablePipeline: CliDeps = {
@@ -42,15 +18,7 @@ const unreachablePipeline: CliDeps = {
 
 /** Asserts a usage failure: exit 2, nothing on stdout, one stderr line containing `parts`. */
 async function expectUsageError(argv: string[], ...parts: string[]): Promise<string> {
-  const result = await run(argv, unreachablePipeline);
-  expect(result.code, `exit code for ${argv.join(' ')}`).toBe(2);
-  expect(result.stdout).toBe('');
-  expect(result.stderrLines).toHaveLength(1);
-  const line = result.stderrLines[0];
-  expect(line.startsWith('jacdistill: ')).toBe(true);
-  for (const part of parts) expect(line).toContain(part);
-  expect(line).not.toMatch(/\bat .*:\d+:\d+/);
-  return line;
+  return expectCliUsageError(argv, unreachablePipeline, ...parts);
 }
 
 /** A fake pipeline that records its inputs and returns a fixed report. */

@@ -7,7 +7,7 @@ import type { CliDeps } from '../src/cli/run.js';
 import type { SrFn } from '../src/cli/sr-command.js';
 import { fitSr, generationLogger, type SrOptions, type SrReport } from '../src/distill/sr.js';
 import type { GenerationStats } from '../src/gp/index.js';
-import { runCaptured } from './cli-helpers.js';
+import { expectUsageError as expectCliUsageError, runCaptured } from './cli-helpers.js';
 
 const run = runCaptured;
 
@@ -47,14 +47,7 @@ const dataCsv = writeCsv('product', 100, 1);
 const testCsv = writeCsv('product-test', 40, 2);
 
 async function expectUsageError(argv: string[], ...parts: string[]): Promise<string> {
-  const result = await run(argv, unreachableSr);
-  expect(result.code, `exit code for ${argv.join(' ')}`).toBe(2);
-  expect(result.stdout).toBe('');
-  expect(result.stderrLines).toHaveLength(1);
-  const line = result.stderrLines[0];
-  expect(line.startsWith('jacdistill: ')).toBe(true);
-  for (const part of parts) expect(line).toContain(part);
-  return line;
+  return expectCliUsageError(argv, unreachableSr, ...parts);
 }
 
 describe('sr options', () => {
