@@ -6,8 +6,8 @@
 // panels of NR columns or MR rows. Every transpose variant therefore reaches the same
 // micro-kernel, which keeps an MR × NR tile of c in registers. Each c[i, j] is accumulated over
 // p = 0 .. k − 1 in ascending order, starting from 0. The release build multiplies and adds
-// separately, so its result is bit-identical to the plain triple loop; the relaxed build may fuse
-// each multiply-add (see madd.ts), rounding once per step instead of twice.
+// separately, so its result is bit-identical to the plain triple loop. The relaxed build may fuse
+// each multiply-add (see madd.ts), which rounds once per step instead of twice.
 
 import { madd } from './madd';
 

@@ -6,9 +6,9 @@
 // of b and a temporary, that is 14 of the 15 registers the engine allocates for SIMD values on
 // x64. A 4 × 4 tile needs more loads per multiply-add, and tiles with 12 accumulators spill. The
 // operand streamed along p is contiguous: a packed panel of b, so that each step of p loads
-// one 64-byte line. Every c[i, j] is a sum over p in ascending order from 0; the release build
-// multiplies and adds separately, so its results are bit-identical to the plain triple loop,
-// and the relaxed build fuses each multiply-add where the CPU can (see madd.ts).
+// one 64-byte line. Every c[i, j] is a sum over p in ascending order from 0. The release build
+// multiplies and adds separately, so its results are bit-identical to the plain triple loop.
+// The relaxed build fuses each multiply-add where the CPU can (see madd.ts).
 // bench/w1-gemm.ts measures 8 to 10.5 GMAC/s on the W1 shapes with the release build and 9.7 to
 // 13.4 GMAC/s with the relaxed build (2-core AMD EPYC, Zen 4, Node 20). Independent f64x2 fused
 // multiply-adds peak at 14.7 GMAC/s on that machine (two per cycle at 3.67 GHz); separate

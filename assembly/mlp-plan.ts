@@ -101,7 +101,8 @@ export const ACT_SOFTPLUS: i32 = 2;
 export function checkPlan(plan: usize, nRows: i32): void {
   const capacity = field(plan, PLAN_CAPACITY);
   const L = field(plan, PLAN_HIDDEN);
-  assert(nRows >= 0 && nRows <= capacity, 'mlp: nRows must be in [0, capacity]');
+  assert(nRows >= 0, 'mlp: nRows must be in [0, capacity]');
+  assert(nRows <= capacity, 'mlp: nRows must be in [0, capacity]');
   assert(L >= 1, 'mlp: the plan must have at least one hidden layer');
   const end = memoryBytes();
   for (let j = 0; j <= L; j++) {

@@ -176,9 +176,9 @@ const LOG_COEFFS = memory.data<f64>([
 }
 
 /**
- * e^x for lanes x in [−708, 709] or NaN (NaN stays NaN); callers route other lanes to vexp
- * (see expBelowNormal). There 2^n is normal, so e^x = 2^n + 2^n · (e^r − 1) with one
- * rounding, and adding EXP_ROUND_MAGIC to x · log2 e leaves n + 1023 in the low mantissa bits,
+ * Returns e^x for lanes x in [−708, 709] or NaN (NaN stays NaN). Callers route other lanes to
+ * vexp (see expBelowNormal). On that range 2^n is normal, so e^x = 2^n + 2^n · (e^r − 1) with
+ * one rounding. Adding EXP_ROUND_MAGIC to x · log2 e leaves n + 1023 in the low mantissa bits,
  * which shift straight into the exponent field of 2^n.
  */
 // @ts-ignore: decorator

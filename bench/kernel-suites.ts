@@ -19,9 +19,11 @@ import { measure, type MeasureOptions } from './measure.js';
  */
 export type KernelBackend = 'wasm-relaxed' | 'wasm-release' | 'wasm-scalar' | 'js';
 
-/** The WebAssembly build of a backend other than js. */
+/** Returns the WebAssembly build of a backend other than js. */
 export function wasmVariantOf(backend: Exclude<KernelBackend, 'js'>): WasmVariant {
-  return backend === 'wasm-relaxed' ? 'relaxed' : backend === 'wasm-release' ? 'release' : 'scalar';
+  if (backend === 'wasm-relaxed') return 'relaxed';
+  if (backend === 'wasm-release') return 'release';
+  return 'scalar';
 }
 
 export const MATMUL_SIZE = 256;

@@ -8,20 +8,6 @@ import { pathToFileURL } from 'node:url';
 import { Arena, loadWasmInstance } from '../src/kernels/wasm-module.js';
 import { Rng } from '../src/core/rng.js';
 
-interface GemmExports {
-  mlpGemm(
-    a: number,
-    b: number,
-    c: number,
-    m: number,
-    k: number,
-    n: number,
-    transA: number,
-    scratch: number,
-  ): void;
-  mlpGemmScratchLength(m: number, k: number, n: number, transA: number): number;
-}
-
 /** name, m, k, n, transA: c [m, n] = a [m, k] · b [k, n], or aᵀ · b with a stored [k, m]. */
 const SHAPES: [string, number, number, number, boolean][] = [
   ['small x · W0', 256, 8, 64, false],
@@ -48,7 +34,7 @@ function cpuMicros(): number {
 /** Returns the median GMAC/s of mlpGemm on one shape. */
 export function gemmRate(m: number, k: number, n: number, transA: boolean): number {
   const instance = loadWasmInstance();
-  const ex = instance.exports as unknown as GemmExports;
+  const ex = instance.exports;
   const arena = new Arena(instance);
   const rng = new Rng(m * 7 + k * 3 + n);
   const random = (length: number) => Float64Array.from({ length }, () => rng.normal());

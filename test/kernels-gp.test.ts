@@ -144,7 +144,7 @@ describe.each(WASM_VARIANTS)('%s build gp evaluator', (variant) => {
 
   // An even row count lets the last nodes of each program write straight into the output, an
   // odd one goes through a stack buffer.
-  test.each([301, 302])('programs without transcendentals match bit for bit, %i rows', (nRows) => {
+  test.each([301, 302])('exact programs match bitwise, %i rows', (nRows) => {
     const rng = new Rng(`gp-exact-${variant}`);
     const x = makeData(rng, nRows, nFeatures);
     const batch = randomGpBatch(rng, {

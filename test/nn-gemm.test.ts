@@ -9,20 +9,6 @@ import { Rng } from '../src/core/rng.js';
 import { Arena, loadWasmInstance, type WasmVariant } from '../src/kernels/wasm-module.js';
 import { jsKernels } from '../src/kernels/index.js';
 
-interface GemmExports {
-  mlpGemm(
-    a: number,
-    b: number,
-    c: number,
-    m: number,
-    k: number,
-    n: number,
-    transA: number,
-    scratch: number,
-  ): void;
-  mlpGemmScratchLength(m: number, k: number, n: number, transA: number): number;
-}
-
 const SHAPES: [number, number, number][] = [
   [1, 1, 1],
   [3, 5, 2],
@@ -56,7 +42,7 @@ describe.each<WasmVariant>(['relaxed', 'release', 'scalar'])('mlpGemm (%s build)
         const aPtr = arena.copyF64(a);
         const bPtr = arena.copyF64(b);
         const cPtr = arena.alloc(m * n);
-        const ex = instance.exports as unknown as GemmExports;
+        const ex = instance.exports;
         const flag = transA ? 1 : 0;
         const scratch = arena.alloc(ex.mlpGemmScratchLength(m, k, n, flag));
         ex.mlpGemm(aPtr, bPtr, cPtr, m, k, n, flag, scratch);

@@ -82,6 +82,17 @@ export interface KernelExports {
     transB: number,
     scratch: number,
   ): void;
+  mlpGemmScratchLength(m: number, k: number, n: number, transA: number): number;
+  mlpGemm(
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    transA: number,
+    scratch: number,
+  ): void;
   unaryNeg(x: number, y: number, len: number): void;
   unaryExp(x: number, y: number, len: number): void;
   unaryLog(x: number, y: number, len: number): void;
@@ -139,7 +150,8 @@ export function wasmPath(variant: WasmVariant): string {
 function compiledModule(variant: WasmVariant): WebAssembly.Module {
   let module = compiledModules.get(variant);
   if (module === undefined) {
-    if (variant === 'relaxed' && !enableRelaxedSimd()) {
+    // Detection has usually run already; with JACDISTILL_RELAXED_SIMD=0 it did not check.
+    if (variant === 'relaxed' && relaxedSupport !== true && !enableRelaxedSimd()) {
       throw new Error('loadWasmInstance: this engine does not support relaxed SIMD; use release');
     }
     module = new WebAssembly.Module(readFileSync(wasmPath(variant)));
