@@ -4,9 +4,9 @@
 //   gemmTN      c = aᵀ · b, the weight gradient, with inner dimension the (stacked) batch
 // Both keep a 2 × 8 tile of c in eight f64x2 registers. With one splat of a, four f64x2 values
 // of b and a temporary, that is 14 of the 15 registers the engine allocates for SIMD values on
-// x64. A 4 × 4 tile needs more loads per multiply-add, and tiles with 12 accumulators spill. The
-// operand streamed along p is contiguous: a packed panel of b, so that each step of p loads
-// one 64-byte line. Every c[i, j] is a sum over p in ascending order from 0. The release build
+// x64. A 4 × 4 tile needs more loads per multiply-add, and tiles with 12 accumulators spill. In
+// gemmPanels the operand streamed along p is a packed panel of b, so that each step of p loads
+// one 64-byte line; gemmTN packs its operands only for long row strides. Every c[i, j] is a sum over p in ascending order from 0. The release build
 // multiplies and adds separately, so its results are bit-identical to the plain triple loop.
 // The relaxed build fuses each multiply-add where the CPU can (see madd.ts).
 // bench/w1-gemm.ts measures 8 to 10.5 GMAC/s on the W1 shapes with the release build and 9.7 to
@@ -22,6 +22,17 @@ export const PANEL: i32 = 8;
 const ROW_BLOCK: i32 = 64;
 /** Rows of p per packed block in gemmTN: two panels of TN_BLOCK rows stay in L1. */
 export const TN_BLOCK: i32 = 96;
+/**
+ * gemmTN reads a and b unpacked when m and n are both at most TN_NARROW_COLUMNS, in blocks of
+ * TN_NARROW_BLOCK rows, or when m is at most TN_UNPACKED_MAX_M, in blocks of
+ * TN_UNPACKED_BLOCK rows. There, packing cost more than it saved (bench/w1-gemm.ts: on the W1
+ * weight gradients 64 × 512 × 64 and 8 × 512 × 64, 12.3 and 9.8 GMAC/s packed, 13.5 and 13.4
+ * unpacked; 16 × 2048 × 256 went from 10.8 to 11.9).
+ */
+const TN_NARROW_COLUMNS: i32 = 64;
+const TN_NARROW_BLOCK: i32 = 32;
+const TN_UNPACKED_MAX_M: i32 = 16;
+const TN_UNPACKED_BLOCK: i32 = 64;
 
 /**
  * Packs b [k, n] (row-major) into panels of PANEL columns:
@@ -144,10 +155,12 @@ function panelEdge(
 
 /**
  * c[i, j] = Σ_p a[p, i] · b[p, j] for a stored [k, m], b [k, n], c [m, n], all row-major; c is
- * overwritten and must not overlap a or b. The sum over p runs in blocks of TN_BLOCK rows, in
- * ascending order. Each block of a is packed into pair panels and each block of b into PANEL
- * panels in `scratch` (gemmTNScratchLength values). Unpacked, the rows of a strip lie a row
- * stride apart, and with strides of 512 or 2048 bytes they fall into a few L1 sets.
+ * overwritten and must not overlap a or b. The sum over p runs in blocks of rows, in ascending
+ * order. The tiles read strips of a (two columns) and b (PANEL columns) one row per step. With
+ * row strides of 64 values or fewer, or when a has at most TN_UNPACKED_MAX_M columns, they
+ * read a and b where they lie. Otherwise each block of a is packed into pair panels and each
+ * block of b into PANEL panels in `scratch` (gemmTNScratchLength values): unpacked, the rows
+ * of a strip lie 2048 bytes or more apart and fall into a few L1 sets.
  */
 export function gemmTN(
   a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, scratch: usize,
@@ -162,17 +175,34 @@ export function gemmTN(
   const m2 = ASC_FEATURE_SIMD ? m & ~1 : 0;
   const n8 = ASC_FEATURE_SIMD ? n & ~(PANEL - 1) : 0;
   if (ASC_FEATURE_SIMD && m2 > 0 && n8 > 0) {
-    const aPack = scratch;
-    const bPack = scratch + <usize>TN_BLOCK * <usize>m2 * 8;
-    for (let p0 = 0; p0 < k; p0 += TN_BLOCK) {
-      const kc = min(TN_BLOCK, k - p0);
-      packPairs(a + <usize>p0 * lda, lda, m2, kc, aPack);
-      packRows(b + <usize>p0 * ldb, ldb, n8, kc, bPack);
-      for (let j = 0; j < n8; j += PANEL) {
-        const bPanel = bPack + <usize>j * <usize>kc * 8;
-        for (let i = 0; i < m2; i += 2) {
-          const aPanel = aPack + <usize>i * <usize>kc * 8;
-          tileTN(aPanel, bPanel, c + <usize>i * ldc + (<usize>j << 3), ldc, kc, p0 > 0);
+    const narrow = max(m, n) <= TN_NARROW_COLUMNS;
+    if (narrow || m <= TN_UNPACKED_MAX_M) {
+      const block = narrow ? TN_NARROW_BLOCK : TN_UNPACKED_BLOCK;
+      for (let p0 = 0; p0 < k; p0 += block) {
+        const kc = min(block, k - p0);
+        const aRows = a + <usize>p0 * lda;
+        const bRows = b + <usize>p0 * ldb;
+        for (let j = 0; j < n8; j += PANEL) {
+          for (let i = 0; i < m2; i += 2) {
+            const cTile = c + <usize>i * ldc + (<usize>j << 3);
+            tileTN(aRows + (<usize>i << 3), lda, bRows + (<usize>j << 3), ldb, cTile, ldc, kc, p0 > 0);
+          }
+        }
+      }
+    } else {
+      const aPack = scratch;
+      const bPack = scratch + <usize>TN_BLOCK * <usize>m2 * 8;
+      for (let p0 = 0; p0 < k; p0 += TN_BLOCK) {
+        const kc = min(TN_BLOCK, k - p0);
+        packPairs(a + <usize>p0 * lda, lda, m2, kc, aPack);
+        packRows(b + <usize>p0 * ldb, ldb, n8, kc, bPack);
+        for (let j = 0; j < n8; j += PANEL) {
+          const bPanel = bPack + <usize>j * <usize>kc * 8;
+          for (let i = 0; i < m2; i += 2) {
+            const aPanel = aPack + <usize>i * <usize>kc * 8;
+            const cTile = c + <usize>i * ldc + (<usize>j << 3);
+            tileTN(aPanel, 16, bPanel, <usize>PANEL << 3, cTile, ldc, kc, p0 > 0);
+          }
         }
       }
     }
@@ -237,12 +267,14 @@ function edgeTN(
 }
 
 /**
- * One 2 × 8 tile of gemmTN over kc packed rows: aPanel and bPanel point at the pair panel and
- * the PANEL panel, c at c[i, j]; adds to c when `accumulate`, else overwrites it.
+ * One 2 × 8 tile of gemmTN over kc rows: ap points at a[p0, i] and steps aStep bytes per row,
+ * bp at b[p0, j] and steps bStep bytes (packed or in place), c at c[i, j]; adds to c when
+ * `accumulate`, else overwrites it.
  */
 // @ts-ignore: decorator
 @inline function tileTN(
-  aPanel: usize, bPanel: usize, c: usize, ldc: usize, kc: i32, accumulate: bool,
+  ap: usize, aStep: usize, bp: usize, bStep: usize, c: usize, ldc: usize, kc: i32,
+  accumulate: bool,
 ): void {
   let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c02 = f64x2.splat(0), c03 = f64x2.splat(0);
   let c10 = f64x2.splat(0), c11 = f64x2.splat(0), c12 = f64x2.splat(0), c13 = f64x2.splat(0);
@@ -256,8 +288,6 @@ function edgeTN(
     c12 = v128.load(c + ldc, 32);
     c13 = v128.load(c + ldc, 48);
   }
-  let ap = aPanel;
-  let bp = bPanel;
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
@@ -273,8 +303,8 @@ function edgeTN(
     c11 = madd(x, b1, c11);
     c12 = madd(x, b2, c12);
     c13 = madd(x, b3, c13);
-    ap += 16;
-    bp += <usize>PANEL << 3;
+    ap += aStep;
+    bp += bStep;
   }
   storeTile(c, ldc, c00, c01, c02, c03, c10, c11, c12, c13);
 }

@@ -2,8 +2,9 @@
 // release and scalar builds both sum each c[i, j] over p in ascending order from 0 with separate
 // multiply and add, so the results must be bit-identical. The relaxed build may fuse each
 // multiply-add, and is held to the rounding bound 2k · 2⁻⁵³ · Σ_p |a[i, p] · b[p, j]|. The shapes exercise the 2 × 8 tiles, the edge rows and columns, the
-// row blocks of the plain product (64 rows), the packed blocks of the transposed product
-// (96 rows of p), and sizes below one tile.
+// row blocks of the plain product (64 rows), the transposed product's blocks of rows of p
+// (unpacked: 32 rows for widths up to 64, 64 rows for m ≤ 16; packed: 96 rows), and sizes
+// below one tile.
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../src/core/rng.js';
 import { Arena, loadWasmInstance, type WasmVariant } from '../src/kernels/wasm-module.js';
@@ -21,6 +22,8 @@ const SHAPES: [number, number, number][] = [
   [9, 97, 17],
   [130, 64, 24],
   [64, 512, 64],
+  [16, 150, 80],
+  [72, 200, 83],
 ];
 
 function randomArray(rng: Rng, length: number): Float64Array {
