@@ -13,6 +13,7 @@
 // product: level buffers stack [h_i; dv_i] and [dz_{i+1}; u_{i+1}] as 2B rows, so
 // dW_i = [h_i; dv_i]ᵀ [dz_{i+1}; u_{i+1}] with inner dimension 2B.
 // This file contains the exported entry points. The passes are in the mlp-*.ts files.
+import { activate } from './mlp-activation';
 import { forward, inputGradient } from './mlp-forward';
 import { packWeights } from './mlp-products';
 import {
@@ -25,6 +26,16 @@ import {
 import { mseReverse, penaltyReverse } from './mlp-reverse';
 
 export { mlpGemm, mlpGemmScratchLength } from './mlp-products';
+
+/**
+ * h = σ(z + bias) in place over z [nRows, n] and s = σ'(z + bias), with the activation of
+ * the fused passes (ACT_* code). Exported for tests and benchmarks.
+ */
+export function mlpActivate(
+  z: usize, s: usize, bias: usize, nRows: i32, n: i32, activation: i32,
+): void {
+  activate(z, s, bias, nRows, n, activation);
+}
 
 /**
  * Loss and exact gradient over the nRows (≤ capacity) rows already in level 0 (inputs) and
