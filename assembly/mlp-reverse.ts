@@ -1,6 +1,7 @@
 // Reverse passes of the fused MLP step (assembly/mlp.ts): the reverse of the input-gradient
 // pass for the penalty, then the reverse of the forward pass, which writes every gradient.
 import { curvatureRatio } from './mlp-activation';
+import { madd } from './madd';
 import { PASS_ROWS, productTN, productW, productWT, rowBytes } from './mlp-products';
 import {
   ACT_TANH, LEVEL_B, LEVEL_HD, LEVEL_S, LEVEL_T, LEVEL_V, LEVEL_W, LEVEL_ZU, PLAN_ACTIVATION,
@@ -8,25 +9,18 @@ import {
 } from './mlp-plan';
 
 /**
- * From e = du_{j} (already in level j's T), for the rows [r0, r0 + rows) of a pass over nRows:
- * dv_j = e ⊙ s_j into the lower half of level j's HD, and t_j = e ⊙ v_j ⊙ q_j in place of e.
- * For j = L, v_L is w_L on every row and dv_L is only summed over rows into the gradient of w_L.
+ * From e = du_j (already in level j's T), for the rows [r0, r0 + rows) of a pass over nRows,
+ * with j < L: dv_j = e ⊙ s_j into the lower half of level j's HD, and t_j = e ⊙ v_j ⊙ q_j in
+ * place of e.
  */
 function splitPenaltyCotangent(plan: usize, j: i32, nRows: i32, r0: i32, rows: i32): void {
-  const L = field(plan, PLAN_HIDDEN);
-  const activation = field(plan, PLAN_ACTIVATION);
   const n = width(plan, j);
   const block = rowBytes(r0, n);
   const e = ptr(plan, j, LEVEL_T) + block;
   const s = ptr(plan, j, LEVEL_S) + block;
   const h = ptr(plan, j, LEVEL_HD) + block;
-  if (j < L) {
-    const v = ptr(plan, j, LEVEL_V) + block;
-    splitHidden(e, s, h, v, h + rowBytes(nRows, n), rows * n, activation);
-  } else {
-    const wOut = ptr(plan, L, LEVEL_W);
-    splitOutput(e, s, h, wOut, wOut + gradShift(plan), rows, n, activation);
-  }
+  const v = ptr(plan, j, LEVEL_V) + block;
+  splitHidden(e, s, h, v, h + rowBytes(nRows, n), rows * n, field(plan, PLAN_ACTIVATION));
 }
 
 /** dv = e ⊙ s and e ← e ⊙ v ⊙ q over `count` values (splitPenaltyCotangent for j < L). */
@@ -39,43 +33,19 @@ function splitHidden(
       const o = <usize>p << 3;
       const ev = v128.load(e + o);
       v128.store(dv + o, f64x2.mul(ev, v128.load(s + o)));
-      const q = f64x2.mul(f64x2.splat(-2.0), v128.load(h + o));
-      v128.store(e + o, f64x2.mul(f64x2.mul(ev, v128.load(v + o)), q));
+      v128.store(e + o, tanhCotangent(f64x2.mul(ev, v128.load(v + o)), v128.load(h + o)));
     }
   }
   for (; p < count; p++) splitOne(e, s, h, v, dv, <usize>p << 3, activation);
 }
 
 /**
- * gw[k] += Σ_b e[b, k] · s[b, k] over rows in ascending order, and e ← e ⊙ w ⊙ q, for e, s,
- * h [rows, n] and the output weights w [n] (splitPenaltyCotangent for j = L).
+ * t = a ⊙ q for tanh, where q = −2h: the product a · (−2h) formed as −((a + a) · h), which
+ * rounds the same way and needs no v128 constant in the loop.
  */
-function splitOutput(
-  e: usize, s: usize, h: usize, w: usize, gw: usize, rows: i32, n: i32, activation: i32,
-): void {
-  for (let b = 0; b < rows; b++) {
-    const row = rowBytes(b, n);
-    let k = 0;
-    if (ASC_FEATURE_SIMD && activation == ACT_TANH) {
-      for (; k + 2 <= n; k += 2) {
-        const o = row + (<usize>k << 3);
-        const ev = v128.load(e + o);
-        const g = gw + (<usize>k << 3);
-        v128.store(g, f64x2.add(v128.load(g), f64x2.mul(ev, v128.load(s + o))));
-        const q = f64x2.mul(f64x2.splat(-2.0), v128.load(h + o));
-        v128.store(e + o, f64x2.mul(f64x2.mul(ev, v128.load(w + (<usize>k << 3))), q));
-      }
-    }
-    for (; k < n; k++) {
-      const o = row + (<usize>k << 3);
-      const ev = load<f64>(e + o);
-      const sv = load<f64>(s + o);
-      const g = gw + (<usize>k << 3);
-      store<f64>(g, load<f64>(g) + ev * sv);
-      const q = curvatureRatio(activation, load<f64>(h + o), sv);
-      store<f64>(e + o, ev * load<f64>(w + (<usize>k << 3)) * q);
-    }
-  }
+// @ts-ignore: decorator
+@inline function tanhCotangent(a: v128, h: v128): v128 {
+  return f64x2.neg(f64x2.mul(f64x2.add(a, a), h));
 }
 
 // @ts-ignore: decorator
@@ -89,8 +59,10 @@ function splitOutput(
 }
 
 /**
- * Reverse of the input-gradient pass: writes dv_i and t_j for every level and adds
- * Σ_b dv_L to the gradient of w_L. Returns Σ_b ‖G_b‖².
+ * Reverse of the input-gradient pass: writes dv_i for every level and t_j for the hidden
+ * levels below L. Level L, whose t_L only enters dz_L, runs joined with the output layer's
+ * reverse for the MSE (outputReverseWithPenalty), which needs df from outputResiduals.
+ * Returns Σ_b ‖G_b‖².
  */
 export function penaltyReverse(plan: usize, nRows: i32, lambda: f64): f64 {
   const L = field(plan, PLAN_HIDDEN);
@@ -113,7 +85,8 @@ export function penaltyReverse(plan: usize, nRows: i32, lambda: f64): f64 {
     for (let r0 = 0; r0 < nRows; r0 += PASS_ROWS) {
       const rows = min(PASS_ROWS, nRows - r0);
       productW(plan, dv + rowBytes(r0, n), i, e + rowBytes(r0, nNext), rows);
-      splitPenaltyCotangent(plan, i + 1, nRows, r0, rows);
+      if (i + 1 < L) splitPenaltyCotangent(plan, i + 1, nRows, r0, rows);
+      else outputReverseWithPenalty(plan, r0, rows);
     }
   }
   return sumSq;
@@ -153,67 +126,122 @@ function combineDz(
 }
 
 /**
- * Writes dz_L = s_L ⊙ (dh_L + t_L) for one row, where dh_L = df · w_L (t omitted without the
- * penalty), and adds the row's terms to the gradients of w_L (h_L · df) and of b_{L−1} (dz_L).
+ * Replaces f with df = (2 / nRows) (f − y), the cotangent of each output under the MSE, and
+ * adds Σ_b df_b to the gradient of b_L. Returns Σ_b (f_b − y_b)².
  */
-// @ts-ignore: decorator
-@inline function outputRow(
-  h: usize, s: usize, t: usize, dz: usize, w: usize, gw: usize, gb: usize, df: f64, n: i32,
-  withPenalty: bool,
-): void {
-  let k = 0;
-  if (ASC_FEATURE_SIMD) {
-    const dfv = f64x2.splat(df);
-    for (; k + 2 <= n; k += 2) {
-      const o = <usize>k << 3;
-      v128.store(gw + o, f64x2.add(v128.load(gw + o), f64x2.mul(v128.load(h + o), dfv)));
-      let sum = f64x2.mul(dfv, v128.load(w + o));
-      if (withPenalty) sum = f64x2.add(sum, v128.load(t + o));
-      const dzv = f64x2.mul(v128.load(s + o), sum);
-      v128.store(dz + o, dzv);
-      v128.store(gb + o, f64x2.add(v128.load(gb + o), dzv));
-    }
+export function outputResiduals(plan: usize, nRows: i32): f64 {
+  const L = field(plan, PLAN_HIDDEN);
+  const f = <usize>field(plan, PLAN_F);
+  const y = <usize>field(plan, PLAN_Y);
+  const gbOut = ptr(plan, L, LEVEL_B) + gradShift(plan);
+  const twoOverB = 2.0 / <f64>nRows;
+  let sumSq: f64 = 0;
+  let sumDf: f64 = 0;
+  for (let b = 0; b < nRows; b++) {
+    const o = <usize>b << 3;
+    const r = load<f64>(f + o) - load<f64>(y + o);
+    sumSq += r * r;
+    const df = twoOverB * r;
+    store<f64>(f + o, df);
+    sumDf += df;
   }
-  for (; k < n; k++) {
-    const o = <usize>k << 3;
-    store<f64>(gw + o, load<f64>(gw + o) + load<f64>(h + o) * df);
-    let sum = df * load<f64>(w + o);
-    if (withPenalty) sum += load<f64>(t + o);
-    const dzv = load<f64>(s + o) * sum;
-    store<f64>(dz + o, dzv);
-    store<f64>(gb + o, load<f64>(gb + o) + dzv);
+  store<f64>(gbOut, load<f64>(gbOut) + sumDf);
+  return sumSq;
+}
+
+/**
+ * Reverse of the output layer f = h_L w_L + b_L for the MSE alone, from df in PLAN_F: adds
+ * Σ_b df_b h_L to the gradient of w_L, writes dz_L = s_L ⊙ df · w_L into the lower half of
+ * level L's ZU and adds its column sums to the gradient of b_{L−1}.
+ */
+function outputReverse(plan: usize, nRows: i32): void {
+  const L = field(plan, PLAN_HIDDEN);
+  const shift = gradShift(plan);
+  const dfs = <usize>field(plan, PLAN_F);
+  const n = width(plan, L);
+  const w = ptr(plan, L, LEVEL_W);
+  const gw = w + shift;
+  const gb = ptr(plan, L - 1, LEVEL_B) + shift;
+  for (let b = 0; b < nRows; b++) {
+    const row = rowBytes(b, n);
+    const h = ptr(plan, L, LEVEL_HD) + row;
+    const s = ptr(plan, L, LEVEL_S) + row;
+    const dz = ptr(plan, L, LEVEL_ZU) + row;
+    const df = load<f64>(dfs + (<usize>b << 3));
+    let k = 0;
+    if (ASC_FEATURE_SIMD) {
+      const dfv = f64x2.splat(df);
+      for (; k + 2 <= n; k += 2) {
+        const o = <usize>k << 3;
+        v128.store(gw + o, madd(v128.load(h + o), dfv, v128.load(gw + o)));
+        const dzv = f64x2.mul(v128.load(s + o), f64x2.mul(dfv, v128.load(w + o)));
+        v128.store(dz + o, dzv);
+        v128.store(gb + o, f64x2.add(v128.load(gb + o), dzv));
+      }
+    }
+    for (; k < n; k++) {
+      const o = <usize>k << 3;
+      store<f64>(gw + o, load<f64>(gw + o) + load<f64>(h + o) * df);
+      const dzv = load<f64>(s + o) * (df * load<f64>(w + o));
+      store<f64>(dz + o, dzv);
+      store<f64>(gb + o, load<f64>(gb + o) + dzv);
+    }
   }
 }
 
 /**
- * Reverse of the output layer f = h_L w_L + b_L for the MSE: writes dz_L and the gradients of
- * w_L, b_L and (in part) b_{L−1}. Returns Σ_b (f_b − y_b)².
+ * Level L of the penalty's reverse pass joined with the output layer's reverse for the MSE,
+ * over rows [r0, r0 + rows), from e = du_L (in level L's T) and df (in PLAN_F):
+ *   dv_L = e ⊙ s_L and df · h_L are added to the gradient of w_L,
+ *   dz_L = s_L ⊙ (df · w_L + t_L) with t_L = e ⊙ w_L ⊙ q_L goes to the lower half of level L's
+ *   ZU, and dz_L is added to the gradient of b_{L−1}.
+ * One pass reads each of e, s_L and h_L once, and t_L never reaches memory.
  */
-function outputReverse(plan: usize, nRows: i32, withPenalty: bool): f64 {
+function outputReverseWithPenalty(plan: usize, r0: i32, rows: i32): void {
   const L = field(plan, PLAN_HIDDEN);
+  const activation = field(plan, PLAN_ACTIVATION);
   const shift = gradShift(plan);
-  const f = <usize>field(plan, PLAN_F);
-  const y = <usize>field(plan, PLAN_Y);
-  const nL = width(plan, L);
-  const hL = ptr(plan, L, LEVEL_HD);
-  const s = ptr(plan, L, LEVEL_S);
-  const t = ptr(plan, L, LEVEL_T);
-  const dzL = ptr(plan, L, LEVEL_ZU);
-  const wOut = ptr(plan, L, LEVEL_W);
-  const gwOut = wOut + shift;
-  const gbOut = ptr(plan, L, LEVEL_B) + shift;
+  const dfs = <usize>field(plan, PLAN_F);
+  const n = width(plan, L);
+  const w = ptr(plan, L, LEVEL_W);
+  const gw = w + shift;
   const gb = ptr(plan, L - 1, LEVEL_B) + shift;
-  let sumSq: f64 = 0;
-  const twoOverB = 2.0 / <f64>nRows;
-  for (let b = 0; b < nRows; b++) {
-    const r = load<f64>(f + (<usize>b << 3)) - load<f64>(y + (<usize>b << 3));
-    sumSq += r * r;
-    const df = twoOverB * r;
-    store<f64>(gbOut, load<f64>(gbOut) + df);
-    const row = rowBytes(b, nL);
-    outputRow(hL + row, s + row, t + row, dzL + row, wOut, gwOut, gb, df, nL, withPenalty);
+  for (let b = r0; b < r0 + rows; b++) {
+    const row = rowBytes(b, n);
+    const e = ptr(plan, L, LEVEL_T) + row;
+    const h = ptr(plan, L, LEVEL_HD) + row;
+    const s = ptr(plan, L, LEVEL_S) + row;
+    const dz = ptr(plan, L, LEVEL_ZU) + row;
+    const df = load<f64>(dfs + (<usize>b << 3));
+    let k = 0;
+    if (ASC_FEATURE_SIMD && activation == ACT_TANH) {
+      const dfv = f64x2.splat(df);
+      for (; k + 2 <= n; k += 2) {
+        const o = <usize>k << 3;
+        const ev = v128.load(e + o);
+        const sv = v128.load(s + o);
+        const hv = v128.load(h + o);
+        const wv = v128.load(w + o);
+        v128.store(gw + o, madd(hv, dfv, madd(ev, sv, v128.load(gw + o))));
+        const t = tanhCotangent(f64x2.mul(ev, wv), hv);
+        const dzv = f64x2.mul(sv, madd(dfv, wv, t));
+        v128.store(dz + o, dzv);
+        v128.store(gb + o, f64x2.add(v128.load(gb + o), dzv));
+      }
+    }
+    for (; k < n; k++) {
+      const o = <usize>k << 3;
+      const ev = load<f64>(e + o);
+      const sv = load<f64>(s + o);
+      const hv = load<f64>(h + o);
+      const wv = load<f64>(w + o);
+      store<f64>(gw + o, load<f64>(gw + o) + ev * sv + hv * df);
+      const t = ev * wv * curvatureRatio(activation, hv, sv);
+      const dzv = sv * (df * wv + t);
+      store<f64>(dz + o, dzv);
+      store<f64>(gb + o, load<f64>(gb + o) + dzv);
+    }
   }
-  return sumSq;
 }
 
 /**
@@ -237,13 +265,13 @@ function hiddenReverse(plan: usize, i: i32, nRows: i32, withPenalty: bool): void
 }
 
 /**
- * Reverse of the forward pass for the MSE (plus the penalty's t terms); writes every weight
- * gradient. Returns Σ_b (f_b − y_b)².
+ * Reverse of the forward pass for the MSE (plus the penalty's t terms), after outputResiduals
+ * and, with the penalty, penaltyReverse; writes every weight gradient.
  */
-export function mseReverse(plan: usize, nRows: i32, withPenalty: bool): f64 {
+export function mseReverse(plan: usize, nRows: i32, withPenalty: bool): void {
   const L = field(plan, PLAN_HIDDEN);
   const shift = gradShift(plan);
-  const sumSq = outputReverse(plan, nRows, withPenalty);
+  if (!withPenalty) outputReverse(plan, nRows);
   const stacked = withPenalty ? 2 * nRows : nRows;
   for (let i = L - 1; i >= 0; i--) {
     const dz = ptr(plan, i + 1, LEVEL_ZU);
@@ -251,5 +279,4 @@ export function mseReverse(plan: usize, nRows: i32, withPenalty: bool): f64 {
     productTN(plan, ptr(plan, i, LEVEL_HD), dz, gw, width(plan, i), stacked, width(plan, i + 1));
     if (i > 0) hiddenReverse(plan, i, nRows, withPenalty);
   }
-  return sumSq;
 }

@@ -23,7 +23,7 @@ import {
   STAT_PENALTY, STAT_SUM_JACOBIAN_SQ, STAT_SUM_SQUARED_ERROR, checkPlan, field, ptr, setStat,
   stat, width,
 } from './mlp-plan';
-import { mseReverse, penaltyReverse } from './mlp-reverse';
+import { mseReverse, outputResiduals, penaltyReverse } from './mlp-reverse';
 
 export { mlpGemm, mlpGemmScratchLength } from './mlp-products';
 
@@ -47,13 +47,14 @@ export function mlpLossAndGradient(plan: usize, nRows: i32): void {
   memory.fill(<usize>field(plan, PLAN_GRAD), 0, <usize>field(plan, PLAN_N_PARAMS) << 3);
   packWeights(plan);
   forward(plan, nRows);
+  const mse = outputResiduals(plan, nRows) / <f64>nRows;
   let penaltySum: f64 = 0;
   const withPenalty = lambda != 0;
   if (withPenalty) {
     inputGradient(plan, nRows);
     penaltySum = penaltyReverse(plan, nRows, lambda);
   }
-  const mse = mseReverse(plan, nRows, withPenalty) / <f64>nRows;
+  mseReverse(plan, nRows, withPenalty);
   const penalty = penaltySum / <f64>nRows;
   setStat(plan, STAT_MSE, mse);
   setStat(plan, STAT_PENALTY, penalty);
