@@ -7,17 +7,27 @@ import {
   field, ptr, width,
 } from './mlp-plan';
 
-/** Σ_j a[j] · w[j] over n values. */
+/**
+ * Σ_j a[j] · w[j] over n values. The SIMD build keeps four partial sums, in lanes of two
+ * accumulators over alternate pairs, so that one row's chain of multiply-adds is half as long.
+ */
 // @ts-ignore: decorator
 @inline function dot(a: usize, w: usize, n: i32): f64 {
   let j = 0;
   let sum: f64 = 0;
   if (ASC_FEATURE_SIMD) {
-    let acc = f64x2.splat(0);
+    let acc0 = f64x2.splat(0);
+    let acc1 = f64x2.splat(0);
+    for (; j + 4 <= n; j += 4) {
+      const p = <usize>j << 3;
+      acc0 = madd(v128.load(a + p), v128.load(w + p), acc0);
+      acc1 = madd(v128.load(a + p, 16), v128.load(w + p, 16), acc1);
+    }
     for (; j + 2 <= n; j += 2) {
       const p = <usize>j << 3;
-      acc = madd(v128.load(a + p), v128.load(w + p), acc);
+      acc0 = madd(v128.load(a + p), v128.load(w + p), acc0);
     }
+    const acc = f64x2.add(acc0, acc1);
     sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
   }
   for (; j < n; j++) sum += load<f64>(a + (<usize>j << 3)) * load<f64>(w + (<usize>j << 3));

@@ -61,7 +61,31 @@ export function packPanels(b: usize, k: i32, n: i32, panels: usize): void {
  */
 export function packTransposedPanels(w: usize, n: i32, k: i32, panels: usize): void {
   const nPadded = (n + PANEL - 1) & ~(PANEL - 1);
-  for (let j = 0; j < nPadded; j++) {
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    // Rows j and j + 1 of w, two columns at a time: the 2 × 2 block transposed is a pair of
+    // lanes j % PANEL, j % PANEL + 1 in rows p and p + 1 of the panel.
+    const k2 = k & ~1;
+    for (; j + 2 <= n; j += 2) {
+      let dst = panels + (<usize>(j & ~(PANEL - 1)) * <usize>k + <usize>(j & (PANEL - 1))) * 8;
+      const row0 = w + <usize>j * <usize>k * 8;
+      const row1 = row0 + <usize>k * 8;
+      let p = 0;
+      for (; p < k2; p += 2) {
+        const o = <usize>p << 3;
+        const x = v128.load(row0 + o);
+        const y = v128.load(row1 + o);
+        v128.store(dst, i64x2.shuffle(x, y, 0, 2));
+        v128.store(dst + (<usize>PANEL << 3), i64x2.shuffle(x, y, 1, 3));
+        dst += <usize>PANEL << 4;
+      }
+      if (p < k) {
+        store<f64>(dst, load<f64>(row0 + (<usize>p << 3)));
+        store<f64>(dst, load<f64>(row1 + (<usize>p << 3)), 8);
+      }
+    }
+  }
+  for (; j < nPadded; j++) {
     // Row j of w becomes lane j % PANEL of every row of panel j / PANEL.
     let dst = panels + (<usize>(j & ~(PANEL - 1)) * <usize>k + <usize>(j & (PANEL - 1))) * 8;
     const src = w + <usize>j * <usize>k * 8;

@@ -70,8 +70,21 @@ export function penaltyReverse(plan: usize, nRows: i32, lambda: f64): f64 {
   const g = ptr(plan, 0, LEVEL_V);
   const dg = ptr(plan, 0, LEVEL_HD) + <usize>nRows * <usize>d * 8;
   const scale = (2.0 * lambda) / <f64>nRows;
+  const count = nRows * d;
   let sumSq: f64 = 0;
-  for (let p = 0; p < nRows * d; p++) {
+  let p = 0;
+  if (ASC_FEATURE_SIMD) {
+    const scaleV = f64x2.splat(scale);
+    let acc = f64x2.splat(0);
+    for (; p + 2 <= count; p += 2) {
+      const o = <usize>p << 3;
+      const value = v128.load(g + o);
+      acc = madd(value, value, acc);
+      v128.store(dg + o, f64x2.mul(scaleV, value));
+    }
+    sumSq = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  }
+  for (; p < count; p++) {
     const o = <usize>p << 3;
     const value = load<f64>(g + o);
     sumSq += value * value;
