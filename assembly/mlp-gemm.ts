@@ -113,8 +113,14 @@ export function gemmPanels(
       for (let j = 0; j < n8; j += PANEL) {
         const panel = panels + <usize>(j / PANEL) * panelBytes;
         const cColumn = c + (<usize>j << 3);
-        for (let i = i0; i < i1; i += 2) {
-          tilePanel(a + <usize>i * lda, lda, panel, cColumn + <usize>i * ldc, ldc, k);
+        // With k a constant the engine unrolls the tile's loop, which took 7 % (k = 16) to
+        // 12 % (k = 8) off the time of the input layer's products.
+        if (k == 8) {
+          tileColumn(a, lda, panel, cColumn, ldc, i0, i1, 8);
+        } else if (k == 16) {
+          tileColumn(a, lda, panel, cColumn, ldc, i0, i1, 16);
+        } else {
+          tileColumn(a, lda, panel, cColumn, ldc, i0, i1, k);
         }
       }
     }
@@ -122,6 +128,16 @@ export function gemmPanels(
   // Columns right of the last full panel, then the last row when m is odd.
   panelEdge(a, lda, panels, c, ldc, 0, m2, n8, n, k);
   panelEdge(a, lda, panels, c, ldc, m2, m, 0, n, k);
+}
+
+/** The tiles of rows [i0, i1) (i1 − i0 even) in one panel column of c. */
+// @ts-ignore: decorator
+@inline function tileColumn(
+  a: usize, lda: usize, panel: usize, cColumn: usize, ldc: usize, i0: i32, i1: i32, k: i32,
+): void {
+  for (let i = i0; i < i1; i += 2) {
+    tilePanel(a + <usize>i * lda, lda, panel, cColumn + <usize>i * ldc, ldc, k);
+  }
 }
 
 /** gemmPanels for i in [i0, i1), j in [j0, j1), one value at a time. */

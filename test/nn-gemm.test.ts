@@ -3,8 +3,8 @@
 // multiply and add, so the results must be bit-identical. The relaxed build may fuse each
 // multiply-add, and is held to the rounding bound 2k · 2⁻⁵³ · Σ_p |a[i, p] · b[p, j]|. The shapes exercise the 2 × 8 tiles, the edge rows and columns, the
 // row blocks of the plain product (64 rows), the transposed product's blocks of rows of p
-// (unpacked: 32 rows for widths up to 64, 64 rows for m ≤ 16; packed: 96 rows), and sizes
-// below one tile.
+// (unpacked: 32 rows for widths up to 64, 64 rows for m ≤ 16; packed: 96 rows), the inner
+// dimensions 8 and 16 that have unrolled tiles, and sizes below one tile.
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../src/core/rng.js';
 import { Arena, loadWasmInstance, type WasmVariant } from '../src/kernels/wasm-module.js';
@@ -23,6 +23,7 @@ const SHAPES: [number, number, number][] = [
   [130, 64, 24],
   [64, 512, 64],
   [16, 150, 80],
+  [33, 16, 40],
   [72, 200, 83],
 ];
 
