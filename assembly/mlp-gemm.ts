@@ -6,11 +6,11 @@
 // of b and a temporary, that is 14 of the 15 registers the engine allocates for SIMD values on
 // x64. A 4 × 4 tile needs more loads per multiply-add, and tiles with 12 accumulators spill. In
 // gemmPanels the operand streamed along p is a packed panel of b, so that each step of p loads
-// one 64-byte line; gemmTN packs its operands only for long row strides. Every c[i, j] is a sum over p in ascending order from 0. The release build
+// one 64-byte line. gemmTN packs its operands only for long row strides. Every c[i, j] is a sum over p in ascending order from 0. The release build
 // multiplies and adds separately, so its results are bit-identical to the plain triple loop.
 // The relaxed build fuses each multiply-add where the CPU can (see madd.ts).
-// bench/w1-gemm.ts measures 8 to 10.5 GMAC/s on the W1 shapes with the release build and 9.7 to
-// 13.4 GMAC/s with the relaxed build (2-core AMD EPYC, Zen 4, Node 20). Independent f64x2 fused
+// bench/w1-gemm.ts measures 7.9 to 10.5 GMAC/s on the W1 shapes with the release build and 9.6
+// to 13.3 GMAC/s with the relaxed build (2-core AMD EPYC, Zen 4, Node 20). Independent f64x2 fused
 // multiply-adds peak at 14.7 GMAC/s on that machine (two per cycle at 3.67 GHz); separate
 // multiplies and adds stop near 10.7, limited by the number of instructions issued per cycle.
 
@@ -25,9 +25,9 @@ export const TN_BLOCK: i32 = 96;
 /**
  * gemmTN reads a and b unpacked when m and n are both at most TN_NARROW_COLUMNS, in blocks of
  * TN_NARROW_BLOCK rows, or when m is at most TN_UNPACKED_MAX_M, in blocks of
- * TN_UNPACKED_BLOCK rows. There, packing cost more than it saved (bench/w1-gemm.ts: on the W1
- * weight gradients 64 × 512 × 64 and 8 × 512 × 64, 12.3 and 9.8 GMAC/s packed, 13.5 and 13.4
- * unpacked; 16 × 2048 × 256 went from 10.8 to 11.9).
+ * TN_UNPACKED_BLOCK rows. There, packing cost more than it saved. On the W1 weight gradients
+ * 64 × 512 × 64 and 8 × 512 × 64, bench/w1-gemm.ts measured 12.3 and 9.8 GMAC/s packed, and
+ * 13.5 and 13.4 unpacked; 16 × 2048 × 256 went from 10.8 to 11.9.
  */
 const TN_NARROW_COLUMNS: i32 = 64;
 const TN_NARROW_BLOCK: i32 = 32;
@@ -63,8 +63,8 @@ export function packTransposedPanels(w: usize, n: i32, k: i32, panels: usize): v
   const nPadded = (n + PANEL - 1) & ~(PANEL - 1);
   let j = 0;
   if (ASC_FEATURE_SIMD) {
-    // Rows j and j + 1 of w, two columns at a time: the 2 × 2 block transposed is a pair of
-    // lanes j % PANEL, j % PANEL + 1 in rows p and p + 1 of the panel.
+    // Rows j and j + 1 of w, two columns at a time. Transposed, that 2 × 2 block fills lanes
+    // j % PANEL and j % PANEL + 1 of rows p and p + 1 of the panel.
     const k2 = k & ~1;
     for (; j + 2 <= n; j += 2) {
       let dst = panels + (<usize>(j & ~(PANEL - 1)) * <usize>k + <usize>(j & (PANEL - 1))) * 8;
@@ -113,8 +113,8 @@ export function gemmPanels(
       for (let j = 0; j < n8; j += PANEL) {
         const panel = panels + <usize>(j / PANEL) * panelBytes;
         const cColumn = c + (<usize>j << 3);
-        // With k a constant the engine unrolls the tile's loop, which took 7 % (k = 16) to
-        // 12 % (k = 8) off the time of the input layer's products.
+        // With k a constant the engine unrolls the tile's loop, which took 7% (k = 16) to
+        // 12% (k = 8) off the time of the input layer's products.
         if (k == 8) {
           tileColumn(a, lda, panel, cColumn, ldc, i0, i1, 8);
         } else if (k == 16) {
@@ -199,8 +199,8 @@ function panelEdge(
  * order. The tiles read strips of a (two columns) and b (PANEL columns) one row per step. With
  * row strides of 64 values or fewer, or when a has at most TN_UNPACKED_MAX_M columns, they
  * read a and b where they lie. Otherwise each block of a is packed into pair panels and each
- * block of b into PANEL panels in `scratch` (gemmTNScratchLength values): unpacked, the rows
- * of a strip lie 2048 bytes or more apart and fall into a few L1 sets.
+ * block of b into PANEL panels in `scratch` (gemmTNScratchLength values). Unpacked, the rows
+ * of a strip would lie 2048 bytes or more apart and fall into a few L1 sets.
  */
 export function gemmTN(
   a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, scratch: usize,
@@ -307,9 +307,9 @@ function edgeTN(
 }
 
 /**
- * One 2 × 8 tile of gemmTN over kc rows: ap points at a[p0, i] and steps aStep bytes per row,
- * bp at b[p0, j] and steps bStep bytes (packed or in place), c at c[i, j]; adds to c when
- * `accumulate`, else overwrites it.
+ * One 2 × 8 tile of gemmTN over kc rows. ap points at a[p0, i] and moves aStep bytes per row;
+ * bp points at b[p0, j] and moves bStep bytes, packed or in place. c points at c[i, j]. The
+ * tile adds to c when `accumulate`, else overwrites it.
  */
 // @ts-ignore: decorator
 @inline function tileTN(

@@ -245,6 +245,7 @@ function outputReverseWithPenalty(plan: usize, r0: i32, rows: i32): void {
   const s = ptr(plan, L, LEVEL_S);
   const dz = ptr(plan, L, LEVEL_ZU);
   const ld = <usize>n << 3;
+
   let b = r0;
   if (ASC_FEATURE_SIMD && activation == ACT_TANH) {
     // Two rows at a time: their terms are summed before one update of gw and of gb.
@@ -274,6 +275,7 @@ function outputReverseWithPenalty(plan: usize, r0: i32, rows: i32): void {
         const bo = gb + (<usize>k << 3);
         v128.store(bo, f64x2.add(v128.load(bo), f64x2.add(dz0, dz1)));
       }
+
       for (; k < n; k++) {
         outputPenaltyOne(e, s, h, w, gw, gb, dz, load<f64>(dfs + (<usize>b << 3)), row, k,
           activation);
@@ -282,6 +284,7 @@ function outputReverseWithPenalty(plan: usize, r0: i32, rows: i32): void {
       }
     }
   }
+
   for (; b < r0 + rows; b++) {
     const row = rowBytes(b, n);
     const df = load<f64>(dfs + (<usize>b << 3));

@@ -2,9 +2,9 @@
 // release and scalar builds both sum each c[i, j] over p in ascending order from 0 with separate
 // multiply and add, so the results must be bit-identical. The relaxed build may fuse each
 // multiply-add, and is held to the rounding bound 2k · 2⁻⁵³ · Σ_p |a[i, p] · b[p, j]|. The shapes exercise the 2 × 8 tiles, the edge rows and columns, the
-// row blocks of the plain product (64 rows), the transposed product's blocks of rows of p
-// (unpacked: 32 rows for widths up to 64, 64 rows for m ≤ 16; packed: 96 rows), the inner
-// dimensions 8 and 16 that have unrolled tiles, and sizes below one tile.
+// row blocks of the plain product (64 rows) and sizes below one tile. They also cover the
+// transposed product's blocks of rows of p: unpacked, 32 rows for widths up to 64 and 64 rows
+// for m ≤ 16; packed, 96 rows. Inner dimensions 8 and 16 have unrolled tiles.
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../src/core/rng.js';
 import { Arena, loadWasmInstance, type WasmVariant } from '../src/kernels/wasm-module.js';
