@@ -4,14 +4,15 @@
 //   gemmTN      c = aᵀ · b, the weight gradient, with inner dimension the (stacked) batch
 // Both keep a 2 × 8 tile of c in eight f64x2 registers. With one splat of a, four f64x2 values
 // of b and a temporary, that is 14 of the 15 registers the engine allocates for SIMD values on
-// x64. A 4 × 4 tile needs more loads per multiply-add, and tiles with 12 accumulators spill. In
-// gemmPanels the operand streamed along p is a packed panel of b, so that each step of p loads
-// one 64-byte line. gemmTN packs its operands only for long row strides. Every c[i, j] is a sum over p in ascending order from 0. The release build
-// multiplies and adds separately, so its results are bit-identical to the plain triple loop.
-// The relaxed build fuses each multiply-add where the CPU can (see madd.ts).
+// x64. A 4 × 4 tile needs more loads per multiply-add, and tiles with 12 accumulators spill.
+// In gemmPanels the operand streamed along p is a packed panel of b, so that each step of p
+// loads one 64-byte line. gemmTN packs its operands only for long row strides.
+// Every c[i, j] is a sum over p in ascending order from 0. The release build multiplies and
+// adds separately, so its results are bit-identical to the plain triple loop. The relaxed build
+// fuses each multiply-add where the CPU can (see madd.ts).
 // bench/w1-gemm.ts measures 7.9 to 10.5 GMAC/s on the W1 shapes with the release build and 9.6
-// to 13.3 GMAC/s with the relaxed build (2-core AMD EPYC, Zen 4, Node 20). Independent f64x2 fused
-// multiply-adds peak at 14.7 GMAC/s on that machine (two per cycle at 3.67 GHz); separate
+// to 13.3 GMAC/s with the relaxed build (2-core AMD EPYC, Zen 4, Node 20). Independent f64x2
+// fused multiply-adds peak at 14.7 GMAC/s on that machine (two per cycle at 3.67 GHz); separate
 // multiplies and adds stop near 10.7, limited by the number of instructions issued per cycle.
 
 import { madd } from './madd';
@@ -199,8 +200,9 @@ function panelEdge(
  * order. The tiles read strips of a (two columns) and b (PANEL columns) one row per step. With
  * row strides of 64 values or fewer, or when a has at most TN_UNPACKED_MAX_M columns, they
  * read a and b where they lie. Otherwise each block of a is packed into pair panels and each
- * block of b into PANEL panels in `scratch` (gemmTNScratchLength values). Unpacked, the rows
- * of a strip would lie 2048 bytes or more apart and fall into a few L1 sets.
+ * block of b into PANEL panels in `scratch` (gemmTNScratchLength values). There, the rows of a
+ * strip of a or of b lie more than 512 bytes apart, and at 2048 bytes they all fall into two of
+ * the 64 sets of a 32 KiB, 8-way L1 cache.
  */
 export function gemmTN(
   a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, scratch: usize,
@@ -225,7 +227,8 @@ export function gemmTN(
         for (let j = 0; j < n8; j += PANEL) {
           for (let i = 0; i < m2; i += 2) {
             const cTile = c + <usize>i * ldc + (<usize>j << 3);
-            tileTN(aRows + (<usize>i << 3), lda, bRows + (<usize>j << 3), ldb, cTile, ldc, kc, p0 > 0);
+            const aStrip = aRows + (<usize>i << 3);
+            tileTN(aStrip, lda, bRows + (<usize>j << 3), ldb, cTile, ldc, kc, p0 > 0);
           }
         }
       }
@@ -307,7 +310,7 @@ function edgeTN(
 }
 
 /**
- * One 2 × 8 tile of gemmTN over kc rows. ap points at a[p0, i] and moves aStep bytes per row;
+ * One 2 × 8 tile of gemmTN over kc rows. ap points at a[p0, i] and moves aStep bytes per row.
  * bp points at b[p0, j] and moves bStep bytes, packed or in place. c points at c[i, j]. The
  * tile adds to c when `accumulate`, else overwrites it.
  */

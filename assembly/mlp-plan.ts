@@ -23,7 +23,7 @@ export const LEVEL_WIDTH: i32 = 0; // n_j
 export const LEVEL_HD: i32 = 1;
 export const LEVEL_S: i32 = 2; // [capacity, n_j]: σ'(z_j) (j ≥ 1)
 export const LEVEL_V: i32 = 3; // [capacity, n_j]: v_j; v_0 is G = ∂f/∂x
-export const LEVEL_T: i32 = 4; // [capacity, n_j]: t_j = e ⊙ v_j ⊙ q_j (j ≥ 1)
+export const LEVEL_T: i32 = 4; // [capacity, n_j]: t_j = e ⊙ v_j ⊙ q_j (1 ≤ j < L); e at L
 /** [2 · capacity, n_j]: dh_j then dz_j in rows 0 .. B, u_j in rows B .. 2B. */
 export const LEVEL_ZU: i32 = 5;
 export const LEVEL_W: i32 = 6; // W_j [n_j, n_{j+1}] inside the parameters

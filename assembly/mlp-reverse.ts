@@ -59,9 +59,10 @@ function splitHidden(
 }
 
 /**
- * Reverse of the input-gradient pass: writes dv_i for every level and t_j for the hidden
- * levels below L. Level L, whose t_L only enters dz_L, runs joined with the output layer's
- * reverse for the MSE (outputReverseWithPenalty), which needs df from outputResiduals.
+ * Reverse of the input-gradient pass: writes dv_i and t_i for the levels below L. Level L,
+ * whose dv_L only enters the gradient of w_L and whose t_L only enters dz_L, runs joined with
+ * the output layer's reverse for the MSE (outputReverseWithPenalty), which needs df from
+ * outputResiduals.
  * Returns Σ_b ‖G_b‖².
  */
 export function penaltyReverse(plan: usize, nRows: i32, lambda: f64): f64 {

@@ -29,7 +29,7 @@ export { mlpGemm, mlpGemmScratchLength } from './mlp-products';
 
 /**
  * h = σ(z + bias) in place over z [nRows, n] and s = σ'(z + bias), with the activation of
- * the fused passes (ACT_* code). Exported for tests and benchmarks.
+ * the fused passes (ACT_* code). Exported for tests.
  */
 export function mlpActivate(
   z: usize, s: usize, bias: usize, nRows: i32, n: i32, activation: i32,

@@ -53,7 +53,9 @@ function inputs(rng: Rng, n: number): { z: Float64Array; bias: Float64Array } {
   return { z, bias: new Float64Array(n) };
 }
 
-describe.each<WasmVariant>(['relaxed', 'release', 'scalar'])('mlpActivate (%s build)', (variant) => {
+const VARIANTS: WasmVariant[] = ['relaxed', 'release', 'debug', 'scalar'];
+
+describe.each(VARIANTS)('mlpActivate (%s build)', (variant) => {
   test.each(WIDTHS)(`tanh is within ${TANH_ULPS} ulp of Math.tanh, width %i`, (n) => {
     const { z, bias } = inputs(new Rng(n), n);
     const { x, h, s } = activate(variant, z, bias, ACT_TANH);

@@ -1,10 +1,11 @@
 // The MLP's WebAssembly products (mlpGemm) against the TypeScript reference matmul. In the
-// release and scalar builds both sum each c[i, j] over p in ascending order from 0 with separate
-// multiply and add, so the results must be bit-identical. The relaxed build may fuse each
-// multiply-add, and is held to the rounding bound 2k · 2⁻⁵³ · Σ_p |a[i, p] · b[p, j]|. The shapes exercise the 2 × 8 tiles, the edge rows and columns, the
-// row blocks of the plain product (64 rows) and sizes below one tile. They also cover the
-// transposed product's blocks of rows of p: unpacked, 32 rows for widths up to 64 and 64 rows
-// for m ≤ 16; packed, 96 rows. Inner dimensions 8 and 16 have unrolled tiles.
+// release, debug and scalar builds both sum each c[i, j] over p in ascending order from 0 with
+// separate multiply and add, so the results must be bit-identical. The relaxed build may fuse
+// each multiply-add, and is held to the rounding bound 2k · 2⁻⁵³ · Σ_p |a[i, p] · b[p, j]|.
+// The shapes exercise the 2 × 8 tiles, the edge rows and columns, the row blocks of the plain
+// product (64 rows) and sizes below one tile. They also cover the transposed product's blocks
+// of rows of p: unpacked, 32 rows for widths up to 64 and 64 rows for m ≤ 16; packed, 96 rows.
+// Inner dimensions 8 and 16 have unrolled tiles.
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../src/core/rng.js';
 import { Arena, loadWasmInstance, type WasmVariant } from '../src/kernels/wasm-module.js';
@@ -33,7 +34,9 @@ function randomArray(rng: Rng, length: number): Float64Array {
   return out;
 }
 
-describe.each<WasmVariant>(['relaxed', 'release', 'scalar'])('mlpGemm (%s build)', (variant) => {
+const VARIANTS: WasmVariant[] = ['relaxed', 'release', 'debug', 'scalar'];
+
+describe.each(VARIANTS)('mlpGemm (%s build)', (variant) => {
   for (const [m, k, n] of SHAPES) {
     for (const transA of [false, true]) {
       test(`${m}x${k}x${n}${transA ? ' transposed a' : ''}`, () => {

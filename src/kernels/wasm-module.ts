@@ -93,7 +93,14 @@ export interface KernelExports {
     transA: number,
     scratch: number,
   ): void;
-  mlpActivate(z: number, s: number, bias: number, nRows: number, n: number, activation: number): void;
+  mlpActivate(
+    z: number,
+    s: number,
+    bias: number,
+    nRows: number,
+    n: number,
+    activation: number,
+  ): void;
   unaryNeg(x: number, y: number, len: number): void;
   unaryExp(x: number, y: number, len: number): void;
   unaryLog(x: number, y: number, len: number): void;
