@@ -102,22 +102,28 @@ function multiply(a: usize, b: usize, c: usize, len: i32): void {
 export function inputGradient(plan: usize, nRows: i32): void {
   const L = field(plan, PLAN_HIDDEN);
   const nL = width(plan, L);
-  const uL = ptr(plan, L, LEVEL_ZU) + <usize>nRows * <usize>nL * 8;
-  scaleRows(ptr(plan, L, LEVEL_S), ptr(plan, L, LEVEL_W), uL, nRows, nL);
-  for (let i = L - 1; i > 0; i--) {
-    const n = width(plan, i);
-    const nNext = width(plan, i + 1);
-    const uNext = ptr(plan, i + 1, LEVEL_ZU) + rowBytes(nRows, nNext);
-    const v = ptr(plan, i, LEVEL_V);
-    const s = ptr(plan, i, LEVEL_S);
-    const u = ptr(plan, i, LEVEL_ZU) + rowBytes(nRows, n);
-    for (let r0 = 0; r0 < nRows; r0 += PASS_ROWS) {
-      const rows = min(PASS_ROWS, nRows - r0);
+  const sL = ptr(plan, L, LEVEL_S);
+  const wL = ptr(plan, L, LEVEL_W);
+  const uL = ptr(plan, L, LEVEL_ZU) + rowBytes(nRows, nL);
+  const n1 = width(plan, 1);
+  const u1 = ptr(plan, 1, LEVEL_ZU) + rowBytes(nRows, n1);
+  const g = ptr(plan, 0, LEVEL_V);
+  const d = width(plan, 0);
+  // Each block of rows goes through every level while it is in cache: on the medium W1 size a
+  // level's whole batch (2 MiB) would not fit in L2.
+  for (let r0 = 0; r0 < nRows; r0 += PASS_ROWS) {
+    const rows = min(PASS_ROWS, nRows - r0);
+    scaleRows(sL + rowBytes(r0, nL), wL, uL + rowBytes(r0, nL), rows, nL);
+    for (let i = L - 1; i > 0; i--) {
+      const n = width(plan, i);
+      const nNext = width(plan, i + 1);
+      const uNext = ptr(plan, i + 1, LEVEL_ZU) + rowBytes(nRows, nNext);
       const block = rowBytes(r0, n);
-      productWT(plan, uNext + rowBytes(r0, nNext), i, v + block, rows);
-      multiply(s + block, v + block, u + block, rows * n);
+      const v = ptr(plan, i, LEVEL_V) + block;
+      const u = ptr(plan, i, LEVEL_ZU) + rowBytes(nRows, n) + block;
+      productWT(plan, uNext + rowBytes(r0, nNext), i, v, rows);
+      multiply(ptr(plan, i, LEVEL_S) + block, v, u, rows * n);
     }
+    productWT(plan, u1 + rowBytes(r0, n1), 0, g + rowBytes(r0, d), rows);
   }
-  const u1 = ptr(plan, 1, LEVEL_ZU) + rowBytes(nRows, width(plan, 1));
-  productWT(plan, u1, 0, ptr(plan, 0, LEVEL_V), nRows);
 }

@@ -91,13 +91,14 @@ export function penaltyReverse(plan: usize, nRows: i32, lambda: f64): f64 {
     sumSq += value * value;
     store<f64>(dg + o, scale * value);
   }
-  for (let i = 0; i < L; i++) {
-    const n = width(plan, i);
-    const nNext = width(plan, i + 1);
-    const dv = ptr(plan, i, LEVEL_HD) + rowBytes(nRows, n);
-    const e = ptr(plan, i + 1, LEVEL_T);
-    for (let r0 = 0; r0 < nRows; r0 += PASS_ROWS) {
-      const rows = min(PASS_ROWS, nRows - r0);
+  // Each block of rows goes through every level while it is in cache (see inputGradient).
+  for (let r0 = 0; r0 < nRows; r0 += PASS_ROWS) {
+    const rows = min(PASS_ROWS, nRows - r0);
+    for (let i = 0; i < L; i++) {
+      const n = width(plan, i);
+      const nNext = width(plan, i + 1);
+      const dv = ptr(plan, i, LEVEL_HD) + rowBytes(nRows, n);
+      const e = ptr(plan, i + 1, LEVEL_T);
       productW(plan, dv + rowBytes(r0, n), i, e + rowBytes(r0, nNext), rows);
       if (i + 1 < L) splitPenaltyCotangent(plan, i + 1, nRows, r0, rows);
       else outputReverseWithPenalty(plan, r0, rows);
