@@ -1,7 +1,7 @@
 // Reverse passes of the fused MLP step (assembly/mlp.ts): the reverse of the input-gradient
 // pass for the penalty, then the reverse of the forward pass, which writes every gradient.
 import { curvatureRatio } from './mlp-activation';
-import { madd } from './madd';
+import { madd, nmadd } from './madd';
 import { PASS_ROWS, productTN, productW, productWT, rowBytes } from './mlp-products';
 import {
   ACT_TANH, LEVEL_B, LEVEL_HD, LEVEL_S, LEVEL_T, LEVEL_V, LEVEL_W, LEVEL_ZU, PLAN_ACTIVATION,
@@ -39,13 +39,13 @@ function splitHidden(
   for (; p < count; p++) splitOne(e, s, h, v, dv, <usize>p << 3, activation);
 }
 
-/**
- * t = a ⊙ q for tanh, where q = −2h: the product a · (−2h) formed as −((a + a) · h), which
- * rounds the same way and needs no v128 constant in the loop.
- */
+/** −2, as a pair of lanes read from memory: a v128 constant costs three instructions per use. */
+const MINUS_TWO = memory.data<f64>([-2.0, -2.0], 16);
+
+/** t = a ⊙ q for tanh, where q = −2h. */
 // @ts-ignore: decorator
 @inline function tanhCotangent(a: v128, h: v128): v128 {
-  return f64x2.neg(f64x2.mul(f64x2.add(a, a), h));
+  return f64x2.mul(a, f64x2.mul(v128.load(MINUS_TWO), h));
 }
 
 // @ts-ignore: decorator
@@ -270,8 +270,11 @@ function outputReverseWithPenalty(plan: usize, r0: i32, rows: i32): void {
         const terms1 = madd(h1, df1, f64x2.mul(e1, s1));
         const go = gw + (<usize>k << 3);
         v128.store(go, f64x2.add(v128.load(go), f64x2.add(terms0, terms1)));
-        const dz0 = f64x2.mul(s0, madd(df0, wv, tanhCotangent(f64x2.mul(e0, wv), h0)));
-        const dz1 = f64x2.mul(s1, madd(df1, wv, tanhCotangent(f64x2.mul(e1, wv), h1)));
+        // dz = s ⊙ (df · w + t) with t = (e · w) ⊙ (−2h), as df · w − (2 e · w) ⊙ h.
+        const ew0 = f64x2.mul(e0, wv);
+        const ew1 = f64x2.mul(e1, wv);
+        const dz0 = f64x2.mul(s0, nmadd(f64x2.add(ew0, ew0), h0, f64x2.mul(df0, wv)));
+        const dz1 = f64x2.mul(s1, nmadd(f64x2.add(ew1, ew1), h1, f64x2.mul(df1, wv)));
         v128.store(dz + o, dz0);
         v128.store(dz + o + ld, dz1);
         const bo = gb + (<usize>k << 3);
