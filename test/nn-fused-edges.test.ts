@@ -14,6 +14,7 @@ import { paramLayout, type Activation, type ParamLayout } from '../src/nn/layout
 import { sumOfSinesData } from '../src/nn/synthetic.js';
 import { tapeLossAndGradient } from '../src/nn/tape.js';
 import { describeMismatch, firstBitMismatch, firstBoundMismatch } from './kernels-compare.js';
+import { blockErrors } from './nn-compare.js';
 
 const RTOL = 1e-10;
 const VARIANTS: WasmVariant[] = ['relaxed', 'release', 'debug', 'scalar'];
@@ -38,30 +39,16 @@ const CASES: EdgeCase[] = [
   { nInputs: 8, hidden: [9, 64], nRows: 33, capacity: 64, activation: 'relu' },
 ];
 
-/** Largest |found − expected| of each weight or bias block over its largest |expected|. */
+/** Returns the block whose largest error relative to its largest reference entry is worst. */
 function worstRelativeError(
   layout: ParamLayout,
   found: Float64Array,
   expected: Float64Array,
 ): { block: string; ratio: number } {
-  const w = layout.widths;
   let worst = { block: 'none', ratio: 0 };
-  for (let i = 0; i + 1 < w.length; i++) {
-    const blocks: [string, number, number][] = [
-      [`W${i}`, layout.weightOffsets[i], w[i] * w[i + 1]],
-      [`b${i}`, layout.biasOffsets[i], w[i + 1]],
-    ];
-    for (const [block, start, len] of blocks) {
-      let maxErr = 0;
-      let maxRef = 0;
-      for (let p = start; p < start + len; p++) {
-        const err = Math.abs(found[p] - expected[p]);
-        maxErr = Number.isNaN(err) ? Infinity : Math.max(maxErr, err);
-        maxRef = Math.max(maxRef, Math.abs(expected[p]));
-      }
-      const ratio = maxErr === 0 ? 0 : maxErr / maxRef;
-      if (!(ratio <= worst.ratio)) worst = { block, ratio };
-    }
+  for (const { block, maxErr, maxRef } of blockErrors(layout, found, expected)) {
+    const ratio = maxErr === 0 ? 0 : maxErr / maxRef;
+    if (!(ratio <= worst.ratio)) worst = { block, ratio };
   }
   return worst;
 }

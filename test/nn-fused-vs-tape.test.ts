@@ -10,6 +10,7 @@ import { initParams } from '../src/nn/init.js';
 import { paramLayout, type Activation, type ParamLayout } from '../src/nn/layout.js';
 import { sumOfSinesData } from '../src/nn/synthetic.js';
 import { tapeLossAndGradient } from '../src/nn/tape.js';
+import { blockErrors } from './nn-compare.js';
 
 const RTOL = 1e-10;
 
@@ -51,23 +52,10 @@ function expectGradientsClose(
   expected: Float64Array,
   label: string,
 ) {
-  const w = layout.widths;
-  for (let i = 0; i + 1 < w.length; i++) {
-    const blocks: [string, number, number][] = [
-      [`W${i}`, layout.weightOffsets[i], w[i] * w[i + 1]],
-      [`b${i}`, layout.biasOffsets[i], w[i + 1]],
-    ];
-    for (const [block, start, len] of blocks) {
-      let maxErr = 0;
-      let maxRef = 0;
-      for (let p = start; p < start + len; p++) {
-        maxErr = Math.max(maxErr, Math.abs(found[p] - expected[p]));
-        maxRef = Math.max(maxRef, Math.abs(expected[p]));
-      }
-      expect(maxErr, `${label}: gradient of ${block}, max |ref| ${maxRef}`).toBeLessThanOrEqual(
-        RTOL * maxRef,
-      );
-    }
+  for (const { block, maxErr, maxRef } of blockErrors(layout, found, expected)) {
+    expect(maxErr, `${label}: gradient of ${block}, max |ref| ${maxRef}`).toBeLessThanOrEqual(
+      RTOL * maxRef,
+    );
   }
 }
 
