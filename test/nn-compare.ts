@@ -4,7 +4,7 @@ import type { ParamLayout } from '../src/nn/layout.js';
 /** One weight matrix or bias vector of a layout and its errors against a reference. */
 export interface BlockError {
   readonly block: string;
-  /** Largest |found − expected| over the block; Infinity when any difference is NaN. */
+  /** Largest |found − expected| over the block, or Infinity when any difference is NaN. */
   readonly maxErr: number;
   /** Largest |expected| over the block. */
   readonly maxRef: number;
