@@ -8,7 +8,7 @@ import {
 } from './mlp-plan';
 
 /**
- * Σ_j a[j] · w[j] over n values. The SIMD build keeps four partial sums, in lanes of two
+ * Returns Σ_j a[j] · w[j] over n values. The SIMD build keeps four partial sums, in lanes of two
  * accumulators over alternate pairs, so that one row's chain of multiply-adds is half as long.
  */
 // @ts-ignore: decorator

@@ -131,7 +131,7 @@ export function gemmPanels(
   panelEdge(a, lda, panels, c, ldc, m2, m, 0, n, k);
 }
 
-/** The tiles of rows [i0, i1) (i1 − i0 even) in one panel column of c. */
+/** Computes the tiles of rows [i0, i1) (i1 − i0 even) in one panel column of c. */
 // @ts-ignore: decorator
 @inline function tileColumn(
   a: usize, lda: usize, panel: usize, cColumn: usize, ldc: usize, i0: i32, i1: i32, k: i32,
@@ -310,9 +310,9 @@ function edgeTN(
 }
 
 /**
- * One 2 × 8 tile of gemmTN over kc rows. ap points at a[p0, i] and moves aStep bytes per row.
- * bp points at b[p0, j] and moves bStep bytes, packed or in place. c points at c[i, j]. The
- * tile adds to c when `accumulate`, else overwrites it.
+ * Computes one 2 × 8 tile of gemmTN over kc rows. ap points at a[p0, i] and moves aStep
+ * bytes per row. bp points at b[p0, j] and moves bStep bytes, packed or in place. c points at
+ * c[i, j]. The tile adds to c when `accumulate`, else overwrites it.
  */
 // @ts-ignore: decorator
 @inline function tileTN(

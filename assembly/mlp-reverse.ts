@@ -9,9 +9,8 @@ import {
 } from './mlp-plan';
 
 /**
- * From e = du_j (already in level j's T), for the rows [r0, r0 + rows) of a pass over nRows,
- * with j < L: dv_j = e ⊙ s_j into the lower half of level j's HD, and t_j = e ⊙ v_j ⊙ q_j in
- * place of e.
+ * Splits e = du_j (in level j's T, with j < L) for the rows [r0, r0 + rows) of a pass over
+ * nRows. Writes dv_j = e ⊙ s_j to the lower half of level j's HD and t_j = e ⊙ v_j ⊙ q_j over e.
  */
 function splitPenaltyCotangent(plan: usize, j: i32, nRows: i32, r0: i32, rows: i32): void {
   const n = width(plan, j);
@@ -39,10 +38,10 @@ function splitHidden(
   for (; p < count; p++) splitOne(e, s, h, v, dv, <usize>p << 3, activation);
 }
 
-/** −2, as a pair of lanes read from memory: a v128 constant costs three instructions per use. */
+/** −2 in both lanes, read from memory because a v128 constant costs three instructions per use. */
 const MINUS_TWO = memory.data<f64>([-2.0, -2.0], 16);
 
-/** t = a ⊙ q for tanh, where q = −2h. */
+/** Returns t = a ⊙ q for tanh, where q = −2h. */
 // @ts-ignore: decorator
 @inline function tanhCotangent(a: v128, h: v128): v128 {
   return f64x2.mul(a, f64x2.mul(v128.load(MINUS_TWO), h));
@@ -59,11 +58,10 @@ const MINUS_TWO = memory.data<f64>([-2.0, -2.0], 16);
 }
 
 /**
- * Reverse of the input-gradient pass: writes dv_i and t_i for the levels below L. Level L,
- * whose dv_L only enters the gradient of w_L and whose t_L only enters dz_L, runs joined with
- * the output layer's reverse for the MSE (outputReverseWithPenalty), which needs df from
- * outputResiduals.
- * Returns Σ_b ‖G_b‖².
+ * Runs the reverse of the input-gradient pass and returns Σ_b ‖G_b‖². Writes dv_i and t_i for
+ * the levels below L. Level L, whose dv_L only enters the gradient of w_L and whose t_L only
+ * enters dz_L, runs together with the output layer's reverse for the MSE
+ * (outputReverseWithPenalty), which needs df from outputResiduals.
  */
 export function penaltyReverse(plan: usize, nRows: i32, lambda: f64): f64 {
   const L = field(plan, PLAN_HIDDEN);
@@ -148,7 +146,7 @@ function combineDz(
   }
 }
 
-/** combineDz for the value at byte offset o, in column k. */
+/** Applies combineDz to the value at byte offset o, in column k. */
 // @ts-ignore: decorator
 @inline function combineOne(
   dh: usize, s: usize, t: usize, gb: usize, o: usize, k: i32, withPenalty: bool,
@@ -186,8 +184,8 @@ export function outputResiduals(plan: usize, nRows: i32): f64 {
 }
 
 /**
- * Reverse of the output layer f = h_L w_L + b_L for the MSE alone, from df in PLAN_F: adds
- * Σ_b df_b h_L to the gradient of w_L, writes dz_L = s_L ⊙ df · w_L into the lower half of
+ * Runs the reverse of the output layer f = h_L w_L + b_L for the MSE alone, from df in PLAN_F.
+ * Adds Σ_b df_b h_L to the gradient of w_L, writes dz_L = s_L ⊙ df · w_L to the lower half of
  * level L's ZU and adds its column sums to the gradient of b_{L−1}.
  */
 function outputReverse(plan: usize, nRows: i32): void {
@@ -226,8 +224,8 @@ function outputReverse(plan: usize, nRows: i32): void {
 }
 
 /**
- * Level L of the penalty's reverse pass joined with the output layer's reverse for the MSE,
- * over rows [r0, r0 + rows), from e = du_L (in level L's T) and df (in PLAN_F):
+ * Runs level L of the penalty's reverse pass together with the output layer's reverse for the
+ * MSE, over rows [r0, r0 + rows), from e = du_L (in level L's T) and df (in PLAN_F):
  *   dv_L = e ⊙ s_L and df · h_L are added to the gradient of w_L,
  *   dz_L = s_L ⊙ (df · w_L + t_L) with t_L = e ⊙ w_L ⊙ q_L goes to the lower half of level L's
  *   ZU, and dz_L is added to the gradient of b_{L−1}.
@@ -297,7 +295,7 @@ function outputReverseWithPenalty(plan: usize, r0: i32, rows: i32): void {
   }
 }
 
-/** outputReverseWithPenalty for the value in column k of the row at byte offset row. */
+/** Applies outputReverseWithPenalty to the value in column k of the row at byte offset row. */
 // @ts-ignore: decorator
 @inline function outputPenaltyOne(
   e: usize, s: usize, h: usize, w: usize, gw: usize, gb: usize, dz: usize, df: f64,
@@ -337,8 +335,8 @@ function hiddenReverse(plan: usize, i: i32, nRows: i32, withPenalty: bool): void
 }
 
 /**
- * Reverse of the forward pass for the MSE (plus the penalty's t terms), after outputResiduals
- * and, with the penalty, penaltyReverse; writes every weight gradient.
+ * Runs the reverse of the forward pass for the MSE (plus the penalty's t terms) and writes every
+ * weight gradient. It runs after outputResiduals and, with the penalty, after penaltyReverse.
  */
 export function mseReverse(plan: usize, nRows: i32, withPenalty: bool): void {
   const L = field(plan, PLAN_HIDDEN);

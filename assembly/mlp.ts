@@ -28,8 +28,8 @@ import { mseReverse, outputResiduals, penaltyReverse } from './mlp-reverse';
 export { mlpGemm, mlpGemmScratchLength } from './mlp-products';
 
 /**
- * h = σ(z + bias) in place over z [nRows, n] and s = σ'(z + bias), with the activation of
- * the fused passes (ACT_* code). Exported for tests.
+ * Applies the activation of the fused passes (ACT_* code): h = σ(z + bias) in place over
+ * z [nRows, n], and s = σ'(z + bias). Exported for tests.
  */
 export function mlpActivate(
   z: usize, s: usize, bias: usize, nRows: i32, n: i32, activation: i32,

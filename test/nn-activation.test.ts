@@ -1,6 +1,6 @@
 // The fused MLP's activation pass (mlpActivate, assembly/mlp-activation.ts) against V8's Math:
 // h = σ(z + bias) and s = σ'(z + bias). The SIMD builds evaluate tanh with their own
-// polynomial, held to 4 ulp of Math.tanh; s = 1 − h² must follow from the h returned.
+// polynomial, held to 4 ulp of Math.tanh. s = 1 − h² must follow from the h returned.
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../src/core/rng.js';
 import { Arena, loadWasmInstance, type WasmVariant } from '../src/kernels/wasm-module.js';
@@ -9,7 +9,7 @@ import { maxUlpDistance } from './kernels-compare.js';
 const ACT_TANH = 0;
 const ACT_RELU = 1;
 const ACT_SOFTPLUS = 2;
-/** Largest ulp distance of the SIMD tanh from Math.tanh; the measured maximum is 4. */
+/** Largest ulp distance of the SIMD tanh from Math.tanh. The measured maximum is 4. */
 const TANH_ULPS = 4;
 /** Row widths: eight-value groups only, groups then pairs, and an odd tail. */
 const WIDTHS = [64, 10, 7];
@@ -71,7 +71,7 @@ describe.each(VARIANTS)('mlpActivate (%s build)', (variant) => {
     expect(Number.isNaN(h[x.findIndex(Number.isNaN)])).toBe(true);
   });
 
-  test('a bias row is added before the activation', () => {
+  test('adds the bias row first', () => {
     const rng = new Rng(3);
     const n = 10;
     const z = Float64Array.from({ length: 4 * n }, () => rng.normal());
